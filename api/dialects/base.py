@@ -1,0 +1,41 @@
+"""What every dialect shares: its exception handler hook and the rate-limit headers."""
+from __future__ import annotations
+
+from rest_framework.response import Response
+
+from ..context import clear_company
+
+
+class DialectMixin:
+    """Mixed into every API view; a dialect's base sets the class attributes."""
+
+    dialect: str = ""
+    # A function (exc, context) -> Response, the dialect's exception handler.
+    dialect_exception_handler = None
+
+    def get_exception_handler(self):
+        return type(self).dialect_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        clear_company(request)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_rate_limit_headers(request, response)
+        return response
+
+
+def add_rate_limit_headers(request, response) -> None:
+    rate = getattr(getattr(request, "_request", request), "rate_limit", None)
+    if not rate:
+        return
+    response["X-RateLimit-Limit"] = str(rate["limit"])
+    response["X-RateLimit-Remaining"] = str(rate["remaining"])
+    response["X-RateLimit-Reset"] = str(rate["reset"])
+    response["X-RateLimit-Window"] = str(rate["window"])
+
+
+def error_response(body: dict, problem) -> Response:
+    response = Response(body, status=problem.status, headers=problem.headers or None)
+    return response

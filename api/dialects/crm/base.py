@@ -1,0 +1,31 @@
+from rest_framework.generics import GenericAPIView
+
+from ...authentication import OrganizationJWTAuthentication
+from ...permissions import HasCompany
+from ...viewsets import TenantViewSet
+from ..base import DialectMixin
+from .exceptions import exception_handler
+from .pagination import CrmPagination
+from .renderers import CrmRenderer
+from .throttling import OrganizationRateThrottle
+
+
+class CrmMixin(DialectMixin):
+    dialect = "crm"
+    dialect_exception_handler = staticmethod(exception_handler)
+    authentication_classes = [OrganizationJWTAuthentication]
+    renderer_classes = [CrmRenderer]
+    pagination_class = CrmPagination
+    throttle_classes = [OrganizationRateThrottle]
+    # The key the list's items go under in `data` (`connections`, `deals`).
+    crm_items_key = "items"
+    # crm resources are addressed by UUID.
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+
+
+class CrmViewSet(CrmMixin, TenantViewSet):
+    """Base of every resource under /api/v1/crm/{organization_id}/."""
+
+
+class CrmAPIView(CrmMixin, GenericAPIView):
+    permission_classes = [HasCompany]

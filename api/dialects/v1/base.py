@@ -1,0 +1,34 @@
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.viewsets import GenericViewSet
+
+from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
+from ...permissions import HasCompany
+from ...viewsets import TenantViewSet
+from ..base import DialectMixin
+from .exceptions import exception_handler
+from .pagination import V1Pagination
+from .throttling import V1RateThrottle
+
+
+class V1Mixin(DialectMixin):
+    dialect = "v1"
+    dialect_exception_handler = staticmethod(exception_handler)
+    authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]
+    renderer_classes = [JSONRenderer]
+    pagination_class = V1Pagination
+    throttle_classes = [V1RateThrottle]
+
+
+class V1ViewSet(V1Mixin, TenantViewSet):
+    """Base of every tenant resource under /api/v1/."""
+
+
+class V1LookupViewSet(V1Mixin, GenericViewSet):
+    """Authenticated v1 resources that belong to no company (countries)."""
+
+    permission_classes = [HasCompany]
+
+
+class V1APIView(V1Mixin, GenericAPIView):
+    permission_classes = [HasCompany]

@@ -1,0 +1,5 @@
+from ...throttling import CredentialRateThrottle
+
+
+class V1RateThrottle(CredentialRateThrottle):
+    scope = "v1"

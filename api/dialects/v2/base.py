@@ -1,0 +1,36 @@
+from rest_framework.generics import GenericAPIView
+from rest_framework.viewsets import GenericViewSet
+
+from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
+from ...permissions import HasCompany
+from ...throttling import CredentialRateThrottle
+from ...viewsets import TenantViewSet
+from ..base import DialectMixin
+from .exceptions import exception_handler
+from .pagination import V2Pagination
+from .renderers import V2Renderer
+
+
+class V2RateThrottle(CredentialRateThrottle):
+    scope = "v2"
+
+
+class V2Mixin(DialectMixin):
+    dialect = "v2"
+    dialect_exception_handler = staticmethod(exception_handler)
+    authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]
+    renderer_classes = [V2Renderer]
+    pagination_class = V2Pagination
+    throttle_classes = [V2RateThrottle]
+
+
+class V2ViewSet(V2Mixin, TenantViewSet):
+    """Base of every tenant resource under /api/v2/."""
+
+
+class V2LookupViewSet(V2Mixin, GenericViewSet):
+    permission_classes = [HasCompany]
+
+
+class V2APIView(V2Mixin, GenericAPIView):
+    permission_classes = [HasCompany]

@@ -1,0 +1,27 @@
+"""drf-spectacular extensions for our authentication classes (needed for --fail-on-warn)."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-API-KEY"}
+
+
+class CompanyJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.CompanyJWTAuthentication"
+    name = "jwtAuth"
+    match_subclasses = True
+
+    def get_security_definition(self, auto_schema):
+        scheme = build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Bearer", bearer_format="JWT"
+        )
+        scheme["description"] = (
+            "simplejwt access token from POST /api/auth/login/. A user in several companies "
+            "picks one with the X-Company-ID header (crm paths: {organization_id})."
+        )
+        return scheme
