@@ -6,9 +6,10 @@ same for the neighbour (`other_admin_client_api`, `other_key_client`).
 """
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -16,13 +17,25 @@ from tenancy.roles import Role
 from tenancy.services import api_key_issue
 from tenancy.tests.factories import CompanyFactory, MembershipFactory
 
+# Under REQUIRE_SERVICES=1 a skipped `services` test fails, however pytest is started.
+pytest_plugins = ["core.pytest_plugin"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache():
-    # Rate-limit counters and other cached state must not leak from one test to the next.
-    cache.clear()
+def _isolated_cache(settings):
+    """Rate-limit counters and other cached state must not leak from one test to the next.
+
+    Each test gets its own key space rather than `cache.clear()`: on Redis that is FLUSHDB,
+    which wipes the keys of parallel workers and of other runs sharing the database, and
+    their throttle counts then flake.
+    """
+    fresh = uuid.uuid4().hex[:12]
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', 'test')}-{fresh}"}
+        for name, config in settings.CACHES.items()
+    }
     yield
 
 

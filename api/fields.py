@@ -21,3 +21,34 @@ class CompanyPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if company is None:
             return queryset.none()
         return queryset.for_company(company)
+
+
+class CompanyLookupField(CompanyPrimaryKeyRelatedField):
+    """A per-company lookup named by id or by name (case-insensitive): `"status": 1` and
+    `"source": "website"` both work, as the documents' examples use both (DESIGN.md)."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": 'No {model} "{value}".',
+        "blank": "This field may not be blank.",
+    }
+
+    def __init__(self, *, name_field: str = "name", **kwargs):
+        self.name_field = name_field
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # Through a CharField first: it refuses NUL bytes and non-scalars with a 400.
+        text = serializers.CharField(allow_blank=True).run_validation(data)
+        queryset = self.get_queryset()
+        model_name = queryset.model._meta.verbose_name
+        if not text:
+            self.fail("blank")
+        # "²".isdigit() is true; only ASCII digits are an id.
+        if text.isascii() and text.isdigit():
+            found = queryset.filter(pk=int(text)).first()
+        else:
+            found = queryset.filter(**{f"{self.name_field}__iexact": text}).first()
+        if found is None:
+            self.fail("does_not_exist", model=model_name, value=text)
+        return found

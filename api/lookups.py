@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django_countries import countries
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
@@ -19,9 +19,15 @@ class CountryViewSet(mixins.ListModelMixin, V1LookupViewSet):
     """ISO 3166 countries (django-countries), in English. Not paginated: ~250 rows."""
 
     pagination_class = None
+    filter_backends: list = []
     serializer_class = V1CountrySerializer
 
-    @extend_schema(responses=V1CountrySerializer(many=True))
+    @extend_schema(
+        responses=V1CountrySerializer(many=True),
+        parameters=[
+            OpenApiParameter("search", str, description="Part of the name, or the exact code")
+        ],
+    )
     def list(self, request, *args, **kwargs):
         search = (request.query_params.get("search") or "").strip().lower()
         rows = [

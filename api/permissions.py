@@ -18,23 +18,34 @@ class HasCompany(BasePermission):
         )
 
 
+# These answer False with `message` and `code` set rather than raising: DRF then raises its
+# own PermissionDenied, which OPTIONS metadata (SimpleMetadata) expects when it probes the
+# write actions; a raised domain error would turn a user's OPTIONS into a 403.
+
+
 class FeaturePermission(BasePermission):
     """`required_feature = Feature.X` on a view: 403 naming the feature when it is off."""
+
+    code = FeatureDisabled.default_code
 
     def has_permission(self, request, view) -> bool:
         feature = getattr(view, "required_feature", None)
         if feature and not request.company.has_feature(feature):
-            raise FeatureDisabled(feature)
+            self.message = FeatureDisabled(feature).message
+            return False
         return True
 
 
 class RolePermission(BasePermission):
     """`read_role` / `write_role` on a view, `action_roles` per action for exceptions."""
 
+    code = PermissionDeniedError.default_code
+
     def has_permission(self, request, view) -> bool:
         required = required_role(view, request.method)
         if not role_allows(getattr(request, "role", None), required):
-            raise PermissionDeniedError(f"This action requires the {required} role.")
+            self.message = f"This action requires the {required} role."
+            return False
         return True
 
 

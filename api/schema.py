@@ -25,3 +25,17 @@ class CompanyJWTScheme(OpenApiAuthenticationExtension):
             "picks one with the X-Company-ID header (crm paths: {organization_id})."
         )
         return scheme
+
+
+# Dialects whose documents spell paths without a trailing slash (the routers accept both).
+_SLASHLESS_PREFIXES = ("/api/v1/", "/api/v2/")
+
+
+def documented_path_spelling(result, generator, request, public):
+    """Postprocessing hook: show v1, v2 and crm paths as their documents spell them."""
+    paths = result.get("paths", {})
+    result["paths"] = {
+        (path.rstrip("/") if path.startswith(_SLASHLESS_PREFIXES) else path): item
+        for path, item in paths.items()
+    }
+    return result

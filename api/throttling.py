@@ -37,20 +37,24 @@ class RecordingRateThrottle(SimpleRateThrottle):
     def allow_request(self, request, view) -> bool:
         allowed = super().allow_request(request, view)
         if getattr(self, "key", None):
-            self._record(request)
+            self._record(request, refused=not allowed)
         return allowed
 
-    def _record(self, request) -> None:
+    def _record(self, request, *, refused: bool) -> None:
         remaining = max(self.num_requests - len(self.history), 0)
         oldest = self.history[-1] if self.history else self.now
         reset = math.ceil(oldest + self.duration)
         current = getattr(request._request, "rate_limit", None)
-        if current is None or remaining < current["remaining"]:
+        # The tightest limit wins; a limit that refused the request beats one that let it
+        # through with nothing left, so a 429 reports the limit it was refused by.
+        tightness = (not refused, remaining)
+        if current is None or tightness < (not current["refused"], current["remaining"]):
             request._request.rate_limit = {
                 "limit": self.num_requests,
                 "remaining": remaining,
                 "reset": reset,
                 "window": int(self.duration),
+                "refused": refused,
             }
 
 

@@ -25,11 +25,18 @@ class TenantViewSet(GenericViewSet):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name in _GUARDED:
-            if name in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} overrides {name}(), which applies company scoping; "
-                    "narrow the queryset in scope_queryset() instead."
-                )
+            owner = next(klass for klass in cls.__mro__ if name in klass.__dict__)
+            if owner.__dict__[name] is TenantViewSet.__dict__[name]:
+                continue
+            if owner.__module__.startswith("rest_framework."):
+                # `class X(mixins.CreateModelMixin, V1ViewSet)` puts DRF's plain
+                # `serializer.save()` ahead of ours in the MRO; scoping wins regardless.
+                setattr(cls, name, TenantViewSet.__dict__[name])
+                continue
+            raise TypeError(
+                f"{cls.__name__} overrides {name}() (in {owner.__name__}), which applies "
+                "company scoping; narrow the queryset in scope_queryset() instead."
+            )
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,8 +23,12 @@ API_KEY_PREFIX = "pk_"
 LOOKUP_PREFIX_LENGTH = 8
 _SECRET_LENGTH = 40
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_KEY_SHAPE = re.compile(
+    re.escape(API_KEY_PREFIX) + "[A-Za-z0-9]{%d}" % (LOOKUP_PREFIX_LENGTH + _SECRET_LENGTH)
+)
 # last_used_at is written at most once per window, so a busy key does not write on every call.
 LAST_USED_PRECISION = timedelta(minutes=1)
+_MAX_ID = 2**63 - 1  # the id column is a BigAutoField
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,9 @@ def generate_api_key() -> GeneratedKey:
 
 def authenticate_api_key(raw: str) -> ApiKey:
     """The active key behind `raw`, with its company, or AuthenticationFailedError."""
-    if not raw.startswith(API_KEY_PREFIX) or len(raw) < len(API_KEY_PREFIX) + LOOKUP_PREFIX_LENGTH:
+    # Only the exact shape we issue reaches the database: a NUL byte in the prefix is an
+    # error in PostgreSQL, not "no such key", and nothing else can match anyway.
+    if not _KEY_SHAPE.fullmatch(raw):
         raise AuthenticationFailedError("Invalid API key.")
     prefix = raw[len(API_KEY_PREFIX) : len(API_KEY_PREFIX) + LOOKUP_PREFIX_LENGTH]
     key = (
@@ -70,6 +77,18 @@ def _active_memberships(user_id):
     )
 
 
+def _company_pk(value: str | int) -> int:
+    """A company id from a header: ASCII digits within the id column's range, or 403.
+
+    `"²".isdigit()` is true, and an id past the 64-bit range is an overflow error in the
+    database, not "no such company".
+    """
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > _MAX_ID:
+        raise PermissionDeniedError("You are not a member of this company.")
+    return int(text)
+
+
 def resolve_membership(
     *, user_id, company_id: str | int | None = None, company_uuid: str | uuid.UUID | None = None
 ) -> Membership:
@@ -81,9 +100,7 @@ def resolve_membership(
     memberships = _active_memberships(user_id).select_related("user", "company")
     chosen = company_id is not None or company_uuid is not None
     if company_id is not None:
-        if not str(company_id).isascii() or not str(company_id).isdigit():
-            raise PermissionDeniedError("You are not a member of this company.")
-        memberships = memberships.filter(company_id=int(company_id))
+        memberships = memberships.filter(company_id=_company_pk(company_id))
     elif company_uuid is not None:
         try:
             company_uuid = uuid.UUID(str(company_uuid))

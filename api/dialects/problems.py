@@ -6,6 +6,7 @@ errors. A dialect's exception handler is `problem_from_exception` plus its own b
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,15 @@ def _code_of(exc: drf.APIException) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
+def _is_message_dict(detail) -> bool:
+    return isinstance(detail, dict) and isinstance(detail.get("detail"), str)
+
+
+def _seconds(wait: float | None) -> int | None:
+    # Rounded up: "Retry-After: 0" for a wait of 0.4s would invite a retry that fails again.
+    return math.ceil(wait) if wait else None
+
+
 def problem_from_exception(exc: Exception, context: dict | None = None) -> Problem:
     if isinstance(exc, ApplicationError):
         problem = Problem(
@@ -84,7 +94,11 @@ def problem_from_exception(exc: Exception, context: dict | None = None) -> Probl
     elif isinstance(exc, DjangoPermissionDenied):
         problem = Problem(403, "permission_denied", str(drf.PermissionDenied.default_detail))
     elif isinstance(exc, drf.Throttled):
-        problem = Problem(429, "throttled", str(exc.detail), wait=int(exc.wait or 0) or None)
+        problem = Problem(429, "throttled", str(exc.detail), wait=_seconds(exc.wait))
+    elif isinstance(exc, drf.APIException) and _is_message_dict(exc.detail):
+        # simplejwt's InvalidToken carries `{detail, code, messages}`: a message, not fields.
+        code = str(exc.detail.get("code") or exc.default_code)
+        problem = Problem(exc.status_code, code, str(exc.detail["detail"]))
     elif isinstance(exc, drf.APIException):
         problem = Problem(exc.status_code, _code_of(exc), str(exc.detail))
         if isinstance(exc.detail, (dict, list)):
@@ -98,7 +112,7 @@ def problem_from_exception(exc: Exception, context: dict | None = None) -> Probl
         if getattr(exc, "auth_header", None):
             problem.headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None):
-            problem.headers["Retry-After"] = str(int(exc.wait))
+            problem.headers["Retry-After"] = str(_seconds(exc.wait))
     # Whatever the request wrote before it failed is rolled back (ATOMIC_REQUESTS).
     set_rollback()
     return problem

@@ -59,5 +59,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenancy.roles.Role",
         "JobStatusEnum": "jobs.models.JobStatus",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.documented_path_spelling",
+    ],
 }

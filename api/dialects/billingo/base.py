@@ -10,6 +10,7 @@ from ...permissions import HasCompany
 from ...throttling import CredentialRateThrottle
 from ...viewsets import TenantViewSet
 from ..base import DialectMixin
+from ..schema import V1AutoSchema
 from ..v1.exceptions import exception_handler
 from ..v1.pagination import V1Pagination
 
@@ -19,6 +20,7 @@ class BillingoRateThrottle(CredentialRateThrottle):
 
 
 class BillingoMixin(DialectMixin):
+    schema = V1AutoSchema()
     dialect = "billingo"
     dialect_exception_handler = staticmethod(exception_handler)
     authentication_classes = [CompanyJWTAuthentication]

@@ -4,6 +4,7 @@ from ...authentication import OrganizationJWTAuthentication
 from ...permissions import HasCompany
 from ...viewsets import TenantViewSet
 from ..base import DialectMixin
+from ..schema import CrmAutoSchema
 from .exceptions import exception_handler
 from .pagination import CrmPagination
 from .renderers import CrmRenderer
@@ -11,6 +12,7 @@ from .throttling import OrganizationRateThrottle
 
 
 class CrmMixin(DialectMixin):
+    schema = CrmAutoSchema()
     dialect = "crm"
     dialect_exception_handler = staticmethod(exception_handler)
     authentication_classes = [OrganizationJWTAuthentication]

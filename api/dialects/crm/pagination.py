@@ -29,8 +29,8 @@ class CrmPagination(PageNumberPagination):
         )
 
     def get_paginated_response_schema(self, schema):
-        # The items key is the resource's (`connections`, `deals`); the view's schema
-        # extension names it, this is the generic form.
+        # The items key is the resource's (`connections`, `deals`); CrmAutoSchema sets it.
+        items_key = getattr(self, "items_key", "items")
         return {
             "type": "object",
             "required": ["success", "data"],
@@ -39,7 +39,7 @@ class CrmPagination(PageNumberPagination):
                 "data": {
                     "type": "object",
                     "properties": {
-                        "items": schema,
+                        items_key: schema,
                         "pagination": {
                             "type": "object",
                             "properties": {

@@ -7,6 +7,7 @@ from ...permissions import TENANT_PERMISSIONS
 from ...throttling import CredentialRateThrottle
 from ...viewsets import TenantViewSet
 from ..base import DialectMixin
+from ..schema import V1AutoSchema
 from ..v1.exceptions import exception_handler
 
 
@@ -15,6 +16,7 @@ class ServicesRateThrottle(CredentialRateThrottle):
 
 
 class ServicesMixin(DialectMixin):
+    schema = V1AutoSchema()
     dialect = "services"
     dialect_exception_handler = staticmethod(exception_handler)
     authentication_classes = [CompanyJWTAuthentication, ApiKeyAuthentication]

@@ -6,12 +6,14 @@ from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
 from ...permissions import HasCompany
 from ...viewsets import TenantViewSet
 from ..base import DialectMixin
+from ..schema import V1AutoSchema
 from .exceptions import exception_handler
 from .pagination import V1Pagination
 from .throttling import V1RateThrottle
 
 
 class V1Mixin(DialectMixin):
+    schema = V1AutoSchema()
     dialect = "v1"
     dialect_exception_handler = staticmethod(exception_handler)
     authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]

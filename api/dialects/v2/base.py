@@ -6,6 +6,7 @@ from ...permissions import HasCompany
 from ...throttling import CredentialRateThrottle
 from ...viewsets import TenantViewSet
 from ..base import DialectMixin
+from ..schema import V2AutoSchema
 from .exceptions import exception_handler
 from .pagination import V2Pagination
 from .renderers import V2Renderer
@@ -16,6 +17,7 @@ class V2RateThrottle(CredentialRateThrottle):
 
 
 class V2Mixin(DialectMixin):
+    schema = V2AutoSchema()
     dialect = "v2"
     dialect_exception_handler = staticmethod(exception_handler)
     authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]

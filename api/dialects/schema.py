@@ -1,0 +1,145 @@
+"""Each dialect's OpenAPI description: its success envelope, its error bodies, its headers.
+
+Declared once here and chosen by the dialect's base (`schema = V2AutoSchema()`), so every
+endpoint's schema says what the renderer, paginator and exception handler really send.
+"""
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
+from rest_framework import serializers
+
+_HEADER = {"schema": {"type": "integer"}}
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": {**_HEADER, "description": "Requests allowed in the window"},
+    "X-RateLimit-Remaining": {**_HEADER, "description": "Requests left in the window"},
+    "X-RateLimit-Reset": {**_HEADER, "description": "Unix time when the window resets"},
+}
+REQUEST_ID_HEADER = {
+    "X-Request-ID": {"schema": {"type": "string"}, "description": "The request's id, as logged"}
+}
+RETRY_AFTER_HEADER = {"Retry-After": {**_HEADER, "description": "Seconds to wait"}}
+
+
+class V1ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Field name -> messages (validation errors only)",
+    )
+
+
+class V2ErrorSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=False)
+    message = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Field name -> message"
+    )
+
+
+class CrmErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="AUTHENTICATION_FAILED, VALIDATION_ERROR, ...")
+    message = serializers.CharField()
+    details = serializers.DictField(help_text="Field errors, or limit/remaining/reset_at on 429")
+    timestamp = serializers.DateTimeField()
+    request_id = serializers.CharField()
+
+
+class CrmErrorSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=False)
+    error = CrmErrorDetailSerializer()
+
+
+class DialectAutoSchema(AutoSchema):
+    error_serializer: type[serializers.Serializer] = V1ErrorSerializer
+    validation_status = "400"
+
+    # -- success bodies -------------------------------------------------------------------
+    def wrap_success(self, schema: dict) -> dict:
+        return schema
+
+    def _is_paginated(self, serializer) -> bool:
+        serializer = force_instance(serializer)
+        return bool(
+            self._is_list_view(serializer)
+            and self._get_paginator() is not None
+            and not isinstance(serializer, dict)
+        )
+
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        is_success = "200" <= str(status_code) < "300"
+        if is_success and "content" in response and not self._is_paginated(serializer):
+            for media in response["content"].values():
+                media["schema"] = self.wrap_success(media["schema"])
+        return response
+
+    # -- errors and headers ---------------------------------------------------------------
+    def _error_statuses(self) -> list[str]:
+        statuses = ["401", "403", "429"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.append(self.validation_status)
+        if "{" in self.path:
+            statuses.append("404")
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        error_ref = self.resolve_serializer(self.error_serializer(), "response").ref
+        for status in self._error_statuses():
+            if status not in responses:
+                headers = {**REQUEST_ID_HEADER}
+                if status == "429":
+                    headers.update(RATE_LIMIT_HEADERS | RETRY_AFTER_HEADER)
+                responses[status] = {
+                    "description": "Error, in the dialect's shape",
+                    "headers": headers,
+                    "content": {"application/json": {"schema": error_ref}},
+                }
+        return responses
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        headers = {**REQUEST_ID_HEADER, **headers}
+        if getattr(self.view, "throttle_classes", None):
+            headers = {**RATE_LIMIT_HEADERS, **headers}
+        return headers
+
+
+def _success(data_schema: dict) -> dict:
+    return {
+        "type": "object",
+        "required": ["success", "data"],
+        "properties": {"success": {"type": "boolean", "example": True}, "data": data_schema},
+    }
+
+
+class V1AutoSchema(DialectAutoSchema):
+    """v1, billingo and services: bodies as they are, `{detail, code, errors?}` errors."""
+
+
+class V2AutoSchema(DialectAutoSchema):
+    error_serializer = V2ErrorSerializer
+
+    def wrap_success(self, schema):
+        return _success(schema)
+
+
+class CrmAutoSchema(DialectAutoSchema):
+    error_serializer = CrmErrorSerializer
+    validation_status = "422"
+
+    def wrap_success(self, schema):
+        return _success(schema)
+
+    def _get_paginator(self):
+        paginator = super()._get_paginator()
+        if paginator is not None:
+            paginator.items_key = getattr(self.view, "crm_items_key", "items")
+        return paginator
