@@ -1,0 +1,180 @@
+#!/usr/bin/env python
+"""What authentication and company resolution cost per request: SQL queries and latency.
+
+    .venv/bin/python bench/auth_overhead.py [--requests 200] [--warmup 20] [--show-sql]
+
+Builds a throwaway test database (SQLite in memory by default; PostgreSQL when DATABASE_URL
+points at one), creates a company with an admin, an API key and a JWT, warms up, then sends
+N authenticated `GET /api/v1/countries?search=hu` through Django's test client with each
+credential. The countries lookup runs no query of its own, so every query it costs is
+authentication plus company resolution; the budget is 2 (DESIGN.md counts SELECT, INSERT,
+UPDATE and DELETE, not BEGIN, COMMIT or SAVEPOINT). When `/api/v1/departments` exists it is
+measured too, for comparison (its own list query included). Exits 1 over budget.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+COUNTED = ("SELECT", "INSERT", "UPDATE", "DELETE")
+AUTH_QUERY_BUDGET = 2
+LOOKUP_PATH = "/api/v1/countries?search=hu"
+TENANT_LIST_PATH = "/api/v1/departments"
+
+
+def counted(queries: list[dict]) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(COUNTED)]
+
+
+def measure(client, path: str, *, requests: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):  # the first call of a window writes the key's last_used_at
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(
+                f"GET {path} answered {response.status_code}: {response.content[:300]!r}"
+            )
+    timings, counts, sample_sql = [], [], []
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path} answered {response.status_code}")
+        sql = counted(captured.captured_queries)
+        counts.append(len(sql))
+        sample_sql = sample_sql or sql
+    return {
+        "queries_max": max(counts),
+        "queries_min": min(counts),
+        "median_ms": statistics.median(timings),
+        "p95_ms": statistics.quantiles(timings, n=20)[18],
+        "sql": sample_sql,
+    }
+
+
+def build_fixtures():
+    from django.test import Client
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from tenancy.models import Department
+    from tenancy.services import api_key_issue, company_create_with_admin
+
+    company, admin = company_create_with_admin(
+        name="Bench Kft.",
+        username=f"bench-{uuid.uuid4().hex[:8]}",
+        password="bench-only-password-9f3k",
+        time_zone="Europe/Budapest",
+        default_currency="HUF",
+    )
+    for number in range(5):
+        Department.objects.create(company=company, name=f"Department {number}")
+    _key, raw_key = api_key_issue(company=company, name="bench")
+    access = str(RefreshToken.for_user(admin.user).access_token)
+    return {
+        "API key": Client(HTTP_X_API_KEY=raw_key),
+        "JWT": Client(HTTP_AUTHORIZATION=f"Bearer {access}"),
+    }
+
+
+def route_exists(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--show-sql", action="store_true", help="Print the counted queries.")
+    args = parser.parse_args()
+
+    from django.conf import settings
+
+    # WhiteNoise warns about a missing STATIC_ROOT; static files play no part here.
+    warnings.filterwarnings("ignore", message="No directory at")
+    # Throttle counters of earlier runs must not apply to this one's fresh ids.
+    settings.CACHES["default"]["KEY_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"
+    django.setup()
+
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
+        f"test_ledgerdesk_bench_{os.getpid()}"
+    )
+    setup_test_environment(debug=False)
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        clients = build_fixtures()
+        paths = [LOOKUP_PATH] + ([TENANT_LIST_PATH] if route_exists(TENANT_LIST_PATH) else [])
+        rows = []
+        for path in paths:
+            for credential, client in clients.items():
+                result = measure(client, path, requests=args.requests, warmup=args.warmup)
+                rows.append((credential, path, result))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+    vendor = connection.vendor
+    print(
+        f"Authenticated GET, {args.requests} requests each after {args.warmup} warm-up, "
+        f"on {vendor}"
+    )
+    print(f"{'credential':<10} {'path':<32} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    for credential, path, result in rows:
+        queries = (
+            str(result["queries_max"])
+            if result["queries_min"] == result["queries_max"]
+            else f"{result['queries_min']}-{result['queries_max']}"
+        )
+        print(
+            f"{credential:<10} {path:<32} {queries:>7} "
+            f"{result['median_ms']:>10.2f} {result['p95_ms']:>8.2f}"
+        )
+        if args.show_sql:
+            for sql in result["sql"]:
+                print(f"    {sql[:200]}")
+    auth_rows = [(credential, result) for credential, path, result in rows if path == LOOKUP_PATH]
+    over = [
+        credential
+        for credential, result in auth_rows
+        if result["queries_max"] > AUTH_QUERY_BUDGET
+    ]
+    if over:
+        print(
+            f"FAIL: authentication + company resolution over {AUTH_QUERY_BUDGET} queries "
+            f"with {', '.join(over)}"
+        )
+        return 1
+    worst = max(result["queries_max"] for _credential, result in auth_rows)
+    print(
+        f"OK: authentication + company resolution cost at most {worst} "
+        f"quer{'y' if worst == 1 else 'ies'} per request (budget {AUTH_QUERY_BUDGET})."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
