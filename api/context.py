@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenancy.actors import Actor
+
 
 @dataclass(frozen=True)
 class ApiKeyPrincipal:
@@ -34,3 +36,10 @@ def bind_company(request, *, company, role, membership=None, api_key=None) -> No
 
 def clear_company(request) -> None:
     bind_company(request, company=None, role=None)
+
+
+def actor_of(request):
+    """The tenancy.actors.Actor behind a request, for services that record who acted."""
+    return Actor(
+        membership=getattr(request, "membership", None), api_key=getattr(request, "api_key", None)
+    )

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import api.urls
+import crm.urls
 import jobs.urls
 import staff.urls
 from api.dialects.registry import json_error_for_path
@@ -12,8 +13,8 @@ from api.routers import OptionalSlashRouter, register_routes
 from core.health import healthz
 
 # Order matters only where prefixes overlap: more specific prefixes first.
-V1_ROUTES = [*staff.urls.v1_routes, *jobs.urls.v1_routes, *api.urls.v1_routes]
-V2_ROUTES = [*staff.urls.v2_routes, *jobs.urls.v2_routes]
+V1_ROUTES = [*crm.urls.v1_routes, *staff.urls.v1_routes, *jobs.urls.v1_routes, *api.urls.v1_routes]
+V2_ROUTES = [*crm.urls.v2_routes, *staff.urls.v2_routes, *jobs.urls.v2_routes]
 
 v1_router = register_routes(OptionalSlashRouter(), V1_ROUTES)
 v2_router = register_routes(OptionalSlashRouter(), V2_ROUTES)

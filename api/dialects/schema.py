@@ -78,6 +78,16 @@ class DialectAutoSchema(AutoSchema):
                 media["schema"] = self.wrap_success(media["schema"])
         return response
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # PUT is partial everywhere (DESIGN.md): describe its body as DRF describes PATCH.
+        if self.method != "PUT":
+            return super()._get_request_for_media_type(serializer, direction)
+        self.method = "PATCH"
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = "PUT"
+
     # -- errors and headers ---------------------------------------------------------------
     def _error_statuses(self) -> list[str]:
         statuses = ["401", "403", "429"]

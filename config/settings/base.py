@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "api",
     "jobs",
     "staff",
+    "crm",
 ]
 
 MIDDLEWARE = [

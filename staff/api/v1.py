@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from api.dialects.v1.base import V1LookupViewSet, V1ViewSet
 from api.fields import CompanyPrimaryKeyRelatedField
+from api.mixins import PartialUpdateMixin
 from api.permissions import TENANT_PERMISSIONS
 from core.exceptions import PermissionDeniedError
 from tenancy.models import Department, Membership
@@ -24,17 +25,6 @@ from .. import selectors, services
 from ..filters import DepartmentFilter, StaffFilter
 
 PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
-
-
-class PartialPutMixin:
-    """`PUT` updates only the fields sent (DESIGN.md "Decisions"); there is no PATCH route."""
-
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -144,7 +134,7 @@ class StaffViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
-    PartialPutMixin,
+    PartialUpdateMixin,
     mixins.DestroyModelMixin,
     V1ViewSet,
 ):
@@ -260,7 +250,7 @@ class DepartmentViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
-    PartialPutMixin,
+    PartialUpdateMixin,
     mixins.DestroyModelMixin,
     V1ViewSet,
 ):

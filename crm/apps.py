@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class CrmConfig(AppConfig):
+    name = "crm"
+    verbose_name = "CRM"
+
+    def ready(self) -> None:
+        from tenancy.models import Membership
+        from tenancy.registry import demo_seeder, on_company_created
+
+        from .lookups import seed_crm_lookups
+        from .models import Contract, Customer, Lead
+        from .registry import register_note_target
+
+        on_company_created(seed_crm_lookups)
+        demo_seeder(_seed_demo_lookups)
+        register_note_target("customer", Customer)
+        register_note_target("lead", Lead)
+        register_note_target("contract", Contract)
+        register_note_target("staff", Membership)
+
+
+def _seed_demo_lookups(*, company, admin) -> None:
+    from .lookups import seed_crm_lookups
+
+    seed_crm_lookups(company=company)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import ApiKey, Membership
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff member, an API key, or the system (both None)."""
+
+    membership: Membership | None = None
+    api_key: ApiKey | None = None
+
+    @property
+    def name(self) -> str:
+        if self.membership is not None:
+            user = self.membership.user
+            return user.get_full_name() or user.get_username()
+        if self.api_key is not None:
+            return f"API key {self.api_key.name}"
+        return "system"
+
+
+SYSTEM = Actor()
