@@ -80,6 +80,9 @@ def _values(route, obj, company):
     for name in route.kwargs:
         if name == "organization_id":
             values[name] = str(company.uuid)
+        elif name.endswith("_pk") and name != "pk":
+            # A nested route's parent (`customers/{customer_pk}/contracts`): the object's own.
+            values[name] = getattr(obj, name[: -len("_pk")] + "_id")
         else:
             lookup_field = getattr(route.view_class, "lookup_field", "pk")
             values[name] = getattr(obj, lookup_field if lookup_field != "pk" else "pk")
