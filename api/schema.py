@@ -1,6 +1,10 @@
 """drf-spectacular extensions for our authentication classes (needed for --fail-on-warn)."""
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -39,3 +43,15 @@ def documented_path_spelling(result, generator, request, public):
         for path, item in paths.items()
     }
     return result
+
+
+class CompanyLookupFieldExtension(OpenApiSerializerFieldExtension):
+    """A per-company lookup: requests may send its id or its name; responses carry the id."""
+
+    target_class = "api.fields.CompanyLookupField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return build_basic_type(OpenApiTypes.INT)
+        return {"oneOf": [build_basic_type(OpenApiTypes.INT), build_basic_type(OpenApiTypes.STR)]}

@@ -19,9 +19,17 @@ class CrmConfig(AppConfig):
         register_note_target("lead", Lead)
         register_note_target("contract", Contract)
         register_note_target("staff", Membership)
+        _register_customer_delete_blockers()
 
 
 def _seed_demo_lookups(*, company, admin) -> None:
     from .lookups import seed_crm_lookups
 
     seed_crm_lookups(company=company)
+
+
+def _register_customer_delete_blockers() -> None:
+    from .registry import register_customer_delete_blocker
+    from .selectors.customers import customer_contract_count
+
+    register_customer_delete_blocker(customer_contract_count)

@@ -1,7 +1,6 @@
 """Celery: Redis as broker when REDIS_URL is set; otherwise tasks run eagerly in process."""
 from __future__ import annotations
 
-from celery.schedules import crontab  # noqa: F401  (schedules are added by later issues)
 
 from config.env import env
 
