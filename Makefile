@@ -18,7 +18,7 @@ CI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CI_REDIS_URL ?= redis://127.0.0.1:6379/9
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run migrate seed test test-ci lint-imports check schema bench clean
+.PHONY: help venv install run migrate seed test test-ci lint-imports check schema bench bench-crm clean
 
 help:
 	@echo "make run       set up (venv, install, migrate, demo data) and serve on http://$(HOST)/"
@@ -27,6 +27,7 @@ help:
 	@echo "make check     manage.py check and makemigrations --check"
 	@echo "make schema    write and validate the OpenAPI schema (schema.yml)"
 	@echo "make bench     authentication overhead benchmark (bench/auth_overhead.py)"
+	@echo "make bench-crm customer lists at 50,000 customers on PostgreSQL (bench/crm_lists.py)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,10 @@ schema: install
 
 bench: install
 	$(PY) bench/auth_overhead.py
+
+# Issue 3's targets are for PostgreSQL: the CI database unless DATABASE_URL says otherwise.
+bench-crm: install
+	DATABASE_URL=$${DATABASE_URL:-$(CI_DATABASE_URL)} $(PY) bench/crm_lists.py
 
 clean:
 	rm -rf $(VENV) staticfiles schema.yml

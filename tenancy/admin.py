@@ -20,6 +20,8 @@ from .admin_site import (
     OperatorOnlyMixin,
     ServiceAddMixin,
     TenantAdmin,
+    TenantInline,
+    TenantInlineFormSet,
     TenantModelForm,
     company_ids_for,
     is_operator,
@@ -30,7 +32,14 @@ from .models import ApiKey, Company, Department, Membership
 from .roles import Role
 from .services import api_key_issue, api_key_revoke, company_create, membership_add
 
-__all__ = ["CompanyListFilter", "TenantAdmin", "TenantModelForm", "is_tenant_model"]
+__all__ = [
+    "CompanyListFilter",
+    "TenantAdmin",
+    "TenantInline",
+    "TenantInlineFormSet",
+    "TenantModelForm",
+    "is_tenant_model",
+]
 
 
 def _membership_of(request, company) -> Membership | None:

@@ -339,6 +339,107 @@ class TenantAdmin(admin.ModelAdmin):
         return entry
 
 
+class TenantInlineFormSet(forms.BaseInlineFormSet):
+    """An inline's rows take the parent's company before they are validated.
+
+    So `TenantModelForm` limits a new row's choices to that company and refuses another
+    company's objects, and the company is known to constraint checks that involve it. (Django
+    skips, in an inline form, the constraints that involve the parent's foreign key: check
+    those in the form's clean().) On an add page the parent's company comes from its own form,
+    validated before the inline forms are built.
+    """
+
+    def _parent_company_id(self) -> int | None:
+        return getattr(self.instance, "company_id", None)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        company_id = self._parent_company_id()
+        # New rows (extra forms and the empty template); existing rows come from the database.
+        if company_id is not None and (index is None or index >= self.initial_form_count()):
+            kwargs.setdefault("instance", self.model(company_id=company_id))
+        return kwargs
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if getattr(form.instance, "company_id", None) is None:
+            form.instance.company_id = self._parent_company_id()
+        return form
+
+    def save_new(self, form, commit=True):
+        form.instance.company_id = self._parent_company_id()
+        return super().save_new(form, commit=commit)
+
+
+class TenantInline(admin.TabularInline):
+    """Base of every inline of tenant rows inside a tenant model's admin page.
+
+    Rows are the parent's company's (the formset sets it), choices are limited like
+    `TenantAdmin`'s, and permissions follow the viewer's role in the parent's company, not
+    Django's model permissions (members have none). Read-only inlines override
+    `has_add/change/delete_permission` to return False.
+    """
+
+    admin_role: str = Role.USER
+    form = TenantModelForm
+    formset = TenantInlineFormSet
+    extra = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not issubclass(cls.form, TenantModelForm):
+            raise TypeError(f"{cls.__name__}.form must derive from TenantModelForm.")
+        if not issubclass(cls.formset, TenantInlineFormSet):
+            raise TypeError(f"{cls.__name__}.formset must derive from TenantInlineFormSet.")
+
+    def company_ids(self, request) -> list[int]:
+        return company_ids_for(request, self.admin_role)
+
+    def get_queryset(self, request):
+        # The formset narrows to the parent's rows; the company filter is belt and braces.
+        queryset = super().get_queryset(request)
+        if not is_operator(request.user):
+            queryset = queryset.filter(company_id__in=self.company_ids(request))
+        return queryset
+
+    def has_company_access(self, request, obj=None) -> bool:
+        """`obj` is the parent row (None on its add page)."""
+        if is_operator(request.user):
+            return True
+        ids = self.company_ids(request)
+        return bool(ids) if obj is None else obj.company_id in ids
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def _tenant_choices(self, db_field, request, using):
+        queryset = self.get_field_queryset(using, db_field, request)
+        if queryset is None:
+            queryset = db_field.related_model._default_manager.using(using)
+        if not is_operator(request.user):
+            queryset = queryset.filter(company_id__in=self.company_ids(request))
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
+            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
+            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class ServiceAddMixin:
     """The add page creates through a service (`perform_add`), not `form.save()`."""
 
