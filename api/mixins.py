@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from rest_framework import mixins
 from rest_framework.response import Response
 
 
@@ -18,3 +19,13 @@ class PartialUpdateMixin:
 
     def perform_update(self, serializer):
         serializer.save()
+
+
+class CrudMixin(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    PartialUpdateMixin,
+    mixins.DestroyModelMixin,
+):
+    """List, create, get, partial update and delete: what a resource's viewset usually serves."""

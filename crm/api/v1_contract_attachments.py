@@ -83,7 +83,6 @@ class ContractAttachmentViewSet(NestedUnder, V1ViewSet):
     serializer_class = V1ContractAttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filter_backends: list = []
-    lookup_value_regex = r"\d+"
 
     def scope_queryset(self, queryset):
         return queryset.filter(contract_id=self.kwargs.get(self.parent_kwarg)).select_related(

@@ -64,7 +64,6 @@ class ContractCommentViewSet(
     queryset = ContractComment.objects.all()
     serializer_class = V1ContractCommentSerializer
     filter_backends: list = []
-    lookup_value_regex = r"\d+"
 
     def scope_queryset(self, queryset):
         return queryset.filter(contract_id=self.kwargs.get(self.parent_kwarg)).select_related(

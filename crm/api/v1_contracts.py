@@ -12,7 +12,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,7 +27,7 @@ from api.context import actor_of
 from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyLookupField, CompanyPrimaryKeyRelatedField
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 from core.exceptions import ApplicationError, NotFoundError
 
 from ..filters.contracts import ContractFilter
@@ -214,7 +213,6 @@ class _ContractListMixin:
 
     queryset = Contract.objects.all()
     serializer_class = V1ContractSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ContractFilter
 
     def scope_queryset(self, queryset):
@@ -239,16 +237,11 @@ class _ContractListMixin:
 )
 class ContractViewSet(
     _ContractListMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """The company's contracts; renewal, signature, expiring and expired lists."""
 
-    lookup_value_regex = r"\d+"
 
     def perform_destroy(self, instance):
         services.contract_delete(contract=instance, by=actor_of(self.request))

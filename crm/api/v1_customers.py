@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from babel.numbers import list_currencies
 from django_countries import countries
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
@@ -18,7 +17,7 @@ from api.context import actor_of
 from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyPrimaryKeyRelatedField
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 from tenancy.models import Membership
 
 from ..filters.customers import ContactFilter, CustomerContactFilter, CustomerFilter
@@ -201,20 +200,14 @@ class V1ContactSerializer(serializers.Serializer):
     ),
 )
 class CustomerViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """The company's customers."""
 
     queryset = Customer.objects.all()
     serializer_class = V1CustomerSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = CustomerFilter
-    lookup_value_regex = r"\d+"
 
     def scope_queryset(self, queryset):
         if queryset.model is Contact:  # the `contacts` action
@@ -258,20 +251,14 @@ class CustomerViewSet(
     ),
 )
 class ContactViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """Customers' contacts."""
 
     queryset = Contact.objects.all()
     serializer_class = V1ContactSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ContactFilter
-    lookup_value_regex = r"\d+"
 
     def perform_destroy(self, instance):
         contact_services.contact_delete(contact=instance, by=actor_of(self.request))

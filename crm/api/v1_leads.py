@@ -6,16 +6,15 @@ as the document's example does (`"source": "website", "status": 1`).
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyLookupField, CompanyPrimaryKeyRelatedField
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 from tenancy.models import Membership
 
 from ..filters.leads import LeadFilter
@@ -118,20 +117,14 @@ class V1AlreadyConvertedSerializer(serializers.Serializer):
     destroy=extend_schema(description="Deletes the lead and its notes; its log stays."),
 )
 class LeadViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """The company's leads, newest first."""
 
     queryset = Lead.objects.all()
     serializer_class = V1LeadSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = LeadFilter
-    lookup_value_regex = r"\d+"
 
     def perform_destroy(self, instance):
         services.lead_delete(lead=instance, by=actor_of(self.request))

@@ -8,13 +8,12 @@ Paginated like every v1 list.
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 from tenancy.roles import Role
 
 from ..filters.leads import ContractTypeFilter, LeadSourceFilter, LeadStatusFilter
@@ -113,15 +112,9 @@ def _schema(serializer_class, kind: str):
 
 
 class _CompanyLookupViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
-    filter_backends = [DjangoFilterBackend]
-    lookup_value_regex = r"\d+"
     write_role = Role.ADMIN
 
     def perform_destroy(self, instance):

@@ -5,13 +5,12 @@
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 
 from ..filters.leads import MAX_ID
 from ..filters.notes import NoteFilter
@@ -76,20 +75,14 @@ class V1NoteSerializer(serializers.Serializer):
     ),
 )
 class NoteViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """The company's notes, newest first."""
 
     queryset = Note.objects.all()
     serializer_class = V1NoteSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = NoteFilter
-    lookup_value_regex = r"\d+"
 
     def perform_destroy(self, instance):
         services.note_delete(note=instance, by=actor_of(self.request))

@@ -6,9 +6,8 @@ shape come from the dialect.
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -16,7 +15,7 @@ from api.context import actor_of
 from api.dialects.schema import V2ErrorSerializer
 from api.dialects.v2.base import V2ViewSet
 from api.dialects.v2.fields import V2EmailField
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 
 from ..filters.customers import V2CustomerFilter
 from ..models import Customer
@@ -105,20 +104,14 @@ class V2CustomerDeleteRefusedSerializer(V2ErrorSerializer):
     ),
 )
 class V2CustomerViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V2ViewSet,
 ):
     """The company's customers (`page`, `limit`, `search`)."""
 
     queryset = Customer.objects.all()
     serializer_class = V2CustomerSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = V2CustomerFilter
-    lookup_value_regex = r"\d+"
 
     def perform_destroy(self, instance):
         customer_services.customer_delete(customer=instance, by=actor_of(self.request))

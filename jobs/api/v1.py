@@ -5,6 +5,7 @@ job record shows status and progress), so they live in the dialect the caller al
 """
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -15,6 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -81,6 +83,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, V1ViewSet):
 
     queryset = Job.objects.all()
     serializer_class = V1JobSerializer
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     filterset_fields = ["kind", "status"]
     search_fields = ["kind"]
     ordering_fields = ["id", "created_at", "started_at", "finished_at", "kind", "status"]

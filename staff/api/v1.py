@@ -6,7 +6,6 @@ here.
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from api.dialects.v1.base import V1LookupViewSet, V1ViewSet
 from api.fields import CompanyPrimaryKeyRelatedField
-from api.mixins import PartialUpdateMixin
+from api.mixins import CrudMixin
 from api.permissions import TENANT_PERMISSIONS
 from core.exceptions import PermissionDeniedError
 from tenancy.models import Department, Membership
@@ -131,11 +130,7 @@ class OwnPasswordOrAdmin(BasePermission):
     ),
 )
 class StaffViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """Staff members of the company. Members read; admins write (a member may change their
@@ -143,9 +138,7 @@ class StaffViewSet(
 
     queryset = Membership.objects.all()
     serializer_class = V1StaffSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = StaffFilter
-    lookup_value_regex = r"\d+"
     write_role = Role.ADMIN
     action_roles = {"change_password": Role.USER}
     permission_classes = [*TENANT_PERMISSIONS, OwnPasswordOrAdmin]
@@ -247,20 +240,14 @@ class V1DepartmentSerializer(serializers.Serializer):
     ),
 )
 class DepartmentViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    PartialUpdateMixin,
-    mixins.DestroyModelMixin,
+    CrudMixin,
     V1ViewSet,
 ):
     """The company's departments. Members read; admins write."""
 
     queryset = Department.objects.all()
     serializer_class = V1DepartmentSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = DepartmentFilter
-    lookup_value_regex = r"\d+"
     write_role = Role.ADMIN
 
     def perform_destroy(self, instance):
@@ -272,5 +259,4 @@ class StaffDepartmentViewSet(mixins.ListModelMixin, V1ViewSet):
 
     queryset = Department.objects.all()
     serializer_class = V1DepartmentSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = DepartmentFilter

@@ -6,7 +6,6 @@ role `administrator` or `user`. Creating one is the same `staff_create` as v1.
 from __future__ import annotations
 
 from django.db import models
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -94,7 +93,6 @@ class UserViewSet(mixins.ListModelMixin, V2ViewSet):
 
     queryset = Membership.objects.all()
     serializer_class = V2UserSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = UserFilter
     write_role = Role.ADMIN
 

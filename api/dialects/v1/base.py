@@ -1,3 +1,4 @@
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
@@ -20,6 +21,10 @@ class V1Mixin(DialectMixin):
     renderer_classes = [JSONRenderer]
     pagination_class = V1Pagination
     throttle_classes = [V1RateThrottle]
+    # Lists filter, search and order through each resource's django-filter FilterSet.
+    filter_backends = [DjangoFilterBackend]
+    # v1 and v2 expose integer ids (DESIGN.md); anything else is an unknown path.
+    lookup_value_regex = r"\d+"
 
 
 class V1ViewSet(V1Mixin, TenantViewSet):

@@ -1,3 +1,4 @@
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.generics import GenericAPIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -24,6 +25,10 @@ class V2Mixin(DialectMixin):
     renderer_classes = [V2Renderer]
     pagination_class = V2Pagination
     throttle_classes = [V2RateThrottle]
+    # Lists filter, search and order through each resource's django-filter FilterSet.
+    filter_backends = [DjangoFilterBackend]
+    # v1 and v2 expose integer ids (DESIGN.md); anything else is an unknown path.
+    lookup_value_regex = r"\d+"
 
 
 class V2ViewSet(V2Mixin, TenantViewSet):
