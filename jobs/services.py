@@ -201,3 +201,28 @@ def job_mark_failed(*, job_id: int, message: str) -> bool:
     job.finished_at = now
     job.save(update_fields=["status", "errors", "finished_at", "updated_at"])
     return True
+
+
+STALE_MESSAGE = (
+    "The worker running this job stopped: no result within the task time limit."
+)
+
+
+def jobs_fail_stale(*, now=None) -> int:
+    """RUNNING jobs past the task time limit (plus a minute's grace) belong to a worker that
+    died; mark them FAILED so people see it. Returns how many. Run periodically by beat."""
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - limit)
+    count = 0
+    for job in stale.only("pk", "errors"):
+        # Conditional per row: a job that finished meanwhile keeps its own ending.
+        count += Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED,
+            errors=[*job.errors, {"message": STALE_MESSAGE}][-MAX_RECORDED_ERRORS:],
+            finished_at=now,
+            updated_at=now,
+        )
+    if count:
+        logger.warning("marked %s stale job(s) failed", count)
+    return count

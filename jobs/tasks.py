@@ -6,7 +6,7 @@ import logging
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import job_mark_failed, job_run
+from .services import job_mark_failed, job_run, jobs_fail_stale
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +39,8 @@ class JobTask(Task):
 )
 def run_job_task(self, job_id: int) -> None:
     job_run(job_id=job_id, worker=self.request.hostname or "")
+
+
+@shared_task(name="jobs.fail_stale")
+def fail_stale_jobs_task() -> int:
+    return jobs_fail_stale()

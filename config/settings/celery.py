@@ -1,6 +1,7 @@
 """Celery: Redis as broker when REDIS_URL is set; otherwise tasks run eagerly in process."""
 from __future__ import annotations
 
+from celery.schedules import crontab
 
 from config.env import env
 
@@ -18,5 +19,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Nightly and periodic jobs; each later integration adds its entry with the cron explained.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs (beat syncs them into django-celery-beat's tables at start); each later
+# integration adds its entry with the cron explained.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 15 minutes: a job whose worker died stays RUNNING; past the time limit it is
+    # marked FAILED so the API and the admin show it.
+    "jobs-fail-stale": {"task": "jobs.fail_stale", "schedule": crontab(minute="*/15")},
+}
