@@ -6,41 +6,21 @@ API's names (`firstname`, `email`) are the user's fields, one join away from the
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 
+from api.filters import IdFilter, SearchFilter, StableOrderingFilter
 from tenancy.models import Department, Membership
 from tenancy.roles import Role
 
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Orders by the requested fields, then by id, so pages never overlap or skip rows."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            qs = qs.order_by(*qs.query.order_by, "pk")
-        return qs
-
-
-def _search_staff(queryset, name, value):
-    # Every word must match one of the fields: "jane smi" finds Jane Smith.
-    for term in value.split():
-        queryset = queryset.filter(
-            Q(user__first_name__icontains=term)
-            | Q(user__last_name__icontains=term)
-            | Q(user__email__icontains=term)
-            | Q(user__username__icontains=term)
-        )
-    return queryset
+STAFF_SEARCH_FIELDS = ("user__first_name", "user__last_name", "user__email", "user__username")
 
 
 class StaffFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method=_search_staff, help_text="Words found in the first or last name, e-mail or username"
+    search = SearchFilter(
+        *STAFF_SEARCH_FIELDS, help_text="Words found in the first or last name, e-mail or username"
     )
     role = django_filters.ChoiceFilter(choices=Role.choices)
     active = django_filters.BooleanFilter(field_name="is_active")
-    department = django_filters.NumberFilter(
+    department = IdFilter(
         field_name="departments", help_text="A department id: its members"
     )
     ordering = StableOrderingFilter(
@@ -61,8 +41,8 @@ class StaffFilter(django_filters.FilterSet):
 class UserFilter(django_filters.FilterSet):
     """v2 users: `search` only, as the v2 document's lists have."""
 
-    search = django_filters.CharFilter(
-        method=_search_staff, help_text="Words found in the name, e-mail or username"
+    search = SearchFilter(
+        *STAFF_SEARCH_FIELDS, help_text="Words found in the name, e-mail or username"
     )
 
     class Meta:
@@ -71,7 +51,7 @@ class UserFilter(django_filters.FilterSet):
 
 
 class DepartmentFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    search = SearchFilter("name")
 
     class Meta:
         model = Department

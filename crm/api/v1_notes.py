@@ -10,9 +10,9 @@ from rest_framework import serializers
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
+from api.filters import MAX_ID
 from api.mixins import CrudMixin
 
-from ..filters.leads import MAX_ID
 from ..filters.notes import NoteFilter
 from ..models import Note, NoteRelType
 from ..selectors import notes as selectors

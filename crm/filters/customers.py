@@ -5,61 +5,20 @@ Search and ordering live in the FilterSets, as in staff/filters.py.
 """
 from __future__ import annotations
 
-import datetime
+import re
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Func, QuerySet, TextField
 
-from staff.filters import StableOrderingFilter
+from api.filters import (
+    BooleanFilter,
+    CreatedDateRangeFilterSet,
+    IdFilter,
+    SearchFilter,
+    StableOrderingFilter,
+)
 
 from ..models import Contact, Customer
-
-
-def _words(queryset, value: str, fields: tuple[str, ...]):
-    # Every word must match one of the fields: "acme budapest" finds ACME in Budapest.
-    for term in value.split():
-        condition = Q()
-        for name in fields:
-            condition |= Q(**{f"{name}__icontains": term})
-        queryset = queryset.filter(condition)
-    return queryset
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """`true`/`false` (or 1/0, any case); anything else is a 400 rather than "no filter"."""
-
-    widget = forms.TextInput  # the raw text: a select widget maps unknown values to None
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        result = super().to_python(value.lower() if isinstance(value, str) else value)
-        if result is None:
-            raise ValidationError("Enter true or false.", code="invalid")
-        return result
-
-    def validate(self, value):
-        pass
-
-
-class BooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    # Bounds as datetimes in the current time zone, so the (company, created_at) index serves.
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _created_from(queryset, name, value):
-    return queryset.filter(created_at__gte=_day_start(value))
-
-
-def _created_to(queryset, name, value):
-    return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
 
 class AliasOrderingFilter(StableOrderingFilter):
@@ -78,35 +37,69 @@ class AliasOrderingFilter(StableOrderingFilter):
         return choices
 
 
-class CreatedRangeFilterSet(django_filters.FilterSet):
-    created_from = django_filters.DateFilter(
-        method=_created_from, help_text="Created on or after this day (YYYY-MM-DD)"
-    )
-    created_to = django_filters.DateFilter(
-        method=_created_to, help_text="Created on or before this day (YYYY-MM-DD)"
-    )
-
-
+# On PostgreSQL each field has a trigram index over exactly the expression Django's icontains
+# writes, UPPER("field"::text) (crm/migrations/0002_customer_search_trigram_indexes.py): keep the
+# lookup `icontains` and the fields in step with that migration.
 CUSTOMER_SEARCH_FIELDS = ("name", "email", "vat", "phone")
 
+# A word with three letters or digits in a row has a trigram the indexes can look up; a
+# shorter one ("hu", "+36") is matched row by row, as without the indexes.
+_TRIGRAM_WORD = re.compile(r"[^\W_]{3}")
 
-def _search_customers(queryset, name, value):
-    return _words(queryset, value, CUSTOMER_SEARCH_FIELDS)
+
+class _SameText(Func):
+    """`name || ''`: the same text in the same order (same collation), but an order that no
+    index provides."""
+
+    template = "(%(expressions)s || '')"
+    output_field = TextField()
+
+
+def _name_order_from_matches(queryset: QuerySet) -> QuerySet:
+    """A name-ordered page of a trigram search: sort the matches rather than read the
+    (company, name) index in order.
+
+    The planner assumes the matches are spread evenly along the name order, so for
+    `LIMIT 20` it walks the (company, name) index testing each row, expecting to meet 20 soon.
+    But the matches of a name search sit together in name order ("Zeph" finds the "Zephyr ..."
+    names, at the very end): the walk then reads nearly every customer of the company, which
+    is slower than no index at all. Ordering by `name || ''` leaves the planner the trigram
+    bitmap scan and a top-N sort of the matches (or, for a word most customers match, a
+    sequential scan and the same sort). Other orderings (`created_at`, `id`) keep their plan:
+    a name search has no reason to cluster in them.
+    """
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    if not ordering or not isinstance(ordering[0], str) or ordering[0].lstrip("-") != "name":
+        return queryset
+    first = _SameText(F("name"))
+    first = first.desc() if ordering[0].startswith("-") else first.asc()
+    return queryset.order_by(first, *ordering[1:])
+
+
+class CustomerSearchFilterSet(django_filters.FilterSet):
+    """The customer lists' `search`: words found in the name, e-mail, VAT or phone."""
+
+    search = SearchFilter(
+        *CUSTOMER_SEARCH_FIELDS, help_text="Words found in the name, e-mail, VAT or phone"
+    )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # search and the ordering filter
+        if _TRIGRAM_WORD.search(self.form.cleaned_data.get("search") or ""):
+            queryset = _name_order_from_matches(queryset)
+        return queryset
 
 
 def _country(queryset, name, value):
     return queryset.filter(country=value.strip().upper())
 
 
-class CustomerFilter(CreatedRangeFilterSet):
-    search = django_filters.CharFilter(
-        method=_search_customers, help_text="Words found in the name, e-mail, VAT or phone"
-    )
+class CustomerFilter(CreatedDateRangeFilterSet, CustomerSearchFilterSet):
     active = BooleanFilter(field_name="is_active")
     country = django_filters.CharFilter(
         method=_country, help_text="ISO 3166-1 alpha-2 code, any case"
     )
-    assigned = django_filters.NumberFilter(
+    assigned = IdFilter(
         field_name="assigned_to_id", help_text="A staff id: the customers assigned to them"
     )
     ordering = AliasOrderingFilter(
@@ -119,12 +112,8 @@ class CustomerFilter(CreatedRangeFilterSet):
         fields: list[str] = []
 
 
-class V2CustomerFilter(django_filters.FilterSet):
+class V2CustomerFilter(CustomerSearchFilterSet):
     """v2 customers: `search` only, as the v2 document's lists have."""
-
-    search = django_filters.CharFilter(
-        method=_search_customers, help_text="Words found in the name, e-mail, VAT or phone"
-    )
 
     class Meta:
         model = Customer
@@ -134,15 +123,11 @@ class V2CustomerFilter(django_filters.FilterSet):
 CONTACT_SEARCH_FIELDS = ("first_name", "last_name", "email", "phone", "title")
 
 
-def _search_contacts(queryset, name, value):
-    return _words(queryset, value, CONTACT_SEARCH_FIELDS)
-
-
-class CustomerContactFilter(CreatedRangeFilterSet):
+class CustomerContactFilter(CreatedDateRangeFilterSet):
     """One customer's contacts (`customers/{id}/contacts`)."""
 
-    search = django_filters.CharFilter(
-        method=_search_contacts,
+    search = SearchFilter(
+        *CONTACT_SEARCH_FIELDS,
         help_text="Words found in the first or last name, e-mail, phone or title",
     )
     active = BooleanFilter(field_name="is_active")
@@ -163,7 +148,7 @@ class CustomerContactFilter(CreatedRangeFilterSet):
 
 
 class ContactFilter(CustomerContactFilter):
-    customer_id = django_filters.NumberFilter(
+    customer_id = IdFilter(
         field_name="customer_id", help_text="A customer id: its contacts"
     )
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 import django_filters
 
 from ..models import Note, NoteRelType
-from .leads import CreatedDateRangeFilterSet, IdFilter, StableOrderingFilter
+from api.filters import CreatedDateRangeFilterSet, IdFilter, SearchFilter, StableOrderingFilter
 
 
 class NoteFilter(CreatedDateRangeFilterSet):
     rel_type = django_filters.ChoiceFilter(choices=NoteRelType.choices)
     rel_id = IdFilter(help_text="The related record's id (with rel_type)")
     staff_id = IdFilter(field_name="staff", help_text="The author's staff id")
-    search = django_filters.CharFilter(
-        field_name="description", lookup_expr="icontains", help_text="Words in the text"
-    )
+    search = SearchFilter("description", help_text="Words in the text")
     ordering = StableOrderingFilter(
         fields=(("id", "id"), ("created_at", "created_at"), ("updated_at", "updated_at"))
     )
