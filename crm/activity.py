@@ -68,6 +68,38 @@ def activity_record(
     )
 
 
+def activity_record_many(
+    *,
+    company,
+    objs: list[models.Model],
+    action: str,
+    by: Actor | None = None,
+    fields: list[str] | None = None,
+    description: str = "",
+) -> list[ActivityLog]:
+    """One log row per object, written with one bulk insert (batches, cascades). With
+    `fields`, each row keeps those values of its object as its changes."""
+    if not objs:
+        return []
+    by = by or SYSTEM
+    content_type = ContentType.objects.get_for_model(type(objs[0]))
+    return ActivityLog.objects.bulk_create(
+        ActivityLog(
+            company=company,
+            actor=by.membership,
+            api_key=by.api_key,
+            actor_name=by.name[:200],
+            action=action,
+            content_type=content_type,
+            object_id=obj.pk,
+            object_repr=str(obj)[:200],
+            changes=snapshot(obj, fields) if fields else {},
+            description=description[:500],
+        )
+        for obj in objs
+    )
+
+
 def activity_for(*, company, obj_type: type[models.Model], object_id: int):
     """The log of one record, newest first (selector used by leads, tickets, projects)."""
     return ActivityLog.objects.for_company(company).filter(
@@ -75,4 +107,11 @@ def activity_for(*, company, obj_type: type[models.Model], object_id: int):
     ).select_related("actor__user")
 
 
-__all__ = ["ActivityAction", "activity_for", "activity_record", "diff", "snapshot"]
+__all__ = [
+    "ActivityAction",
+    "activity_for",
+    "activity_record",
+    "activity_record_many",
+    "diff",
+    "snapshot",
+]

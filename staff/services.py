@@ -46,6 +46,11 @@ EMAIL_TAKEN_INACTIVE_MESSAGE = (
 PASSWORD_NOT_YOURS_MESSAGE = (
     "Only this staff member (or an operator) can change their password."
 )
+# The name and e-mail live on the user, which other companies may share: changing them from
+# one company would change what the others see.
+PROFILE_NOT_YOURS_MESSAGE = (
+    "Only this staff member (or an operator) can change their name or e-mail."
+)
 
 
 # --- staff members -------------------------------------------------------------------------
@@ -94,23 +99,24 @@ def staff_update(
     """Change what is given (None = unchanged). The e-mail changes, the username does not."""
     company = membership.company
     user = membership.user
-    user_fields: list[str] = []
-    if first_name is not None and first_name != user.first_name:
-        user.first_name = first_name
-        user_fields.append("first_name")
-    if last_name is not None and last_name != user.last_name:
-        user.last_name = last_name
-        user_fields.append("last_name")
     if email is not None:
         email = User.objects.normalize_email(email.strip())
-        if email != user.email:
-            if email.lower() != user.email.lower():
-                _ensure_email_free(company=company, email=email, excluding=membership)
-            user.email = email
-            user_fields.append("email")
-    if user_fields:
+    changes = {
+        name: value
+        for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email))
+        if value is not None and value != getattr(user, name)
+    }
+    if changes:
+        is_self = by is not None and by.pk == membership.pk
+        if not is_self and _user_reaches_beyond(membership):
+            raise PermissionDeniedError(PROFILE_NOT_YOURS_MESSAGE)
+        if "email" in changes and email.lower() != user.email.lower():
+            _ensure_email_free(company=company, email=email, excluding=membership)
+        for name, value in changes.items():
+            setattr(user, name, value)
         user.full_clean(exclude=["password", "username"])
-        user.save(update_fields=user_fields)
+        user.save(update_fields=list(changes))
+    user_fields = list(changes)
 
     membership_fields: list[str] = []
     if phone is not None and phone != membership.phone:

@@ -59,3 +59,4 @@ def test_lookup_by_id_or_name(company, sales, foreign, value_case, value, ok):
     assert body.is_valid() is ok, (value_case, body.errors)
     if ok:
         assert body.validated_data["department"] == sales
+

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tenancy.admin import TenantModelForm
 
 from ..models import Contract, ContractAttachment, ContractComment, ContractRenewal, ContractType
+from ..services import contract_comments as comment_services
 from ..services import contracts as contract_services
 from .base import CrmAdmin, ReadOnlyInline, staff_name
 from .leads import LookupAdmin
@@ -142,12 +143,14 @@ class ContractCommentAdmin(CrmAdmin):
         return staff_name(obj.staff)
 
     def perform_create(self, request, *, company, values, by):
-        return contract_services.comment_create(by=by, **values)
+        return comment_services.comment_create(
+            contract=values["contract"], content=values["content"], by=by
+        )
 
     def perform_update(self, request, obj, *, values, by):
         if "content" not in values:
             return obj
-        return contract_services.comment_update(comment=obj, content=values["content"], by=by)
+        return comment_services.comment_update(comment=obj, content=values["content"], by=by)
 
     def perform_delete(self, request, obj, *, by):
-        contract_services.comment_delete(comment=obj, by=by)
+        comment_services.comment_delete(comment=obj, by=by)

@@ -20,6 +20,7 @@ from rest_framework.reverse import reverse
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
 from core.exceptions import NotFoundError
+from core.uploads import FILE_TYPES
 
 from ..models import ContractAttachment
 from ..services import contract_attachments
@@ -42,7 +43,7 @@ class V1ContractAttachmentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     download_url = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_uploaded_by_name(self, attachment: ContractAttachment) -> str | None:
         return staff_display_name(attachment.uploaded_by)
 
@@ -65,9 +66,13 @@ class V1ContractAttachmentUploadSerializer(serializers.Serializer):
 @extend_schema(parameters=[parent_parameter("contract_pk", "The contract id")])
 @extend_schema_view(
     retrieve=extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(
-            OpenApiTypes.BINARY, description="The file, as an attachment download"
-        )},
+        # Served with the content type stored at upload, one of the accepted types.
+        responses={
+            (200, FILE_TYPES[name].content_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment download"
+            )
+            for name in ATTACHMENT_TYPES
+        },
         description="Downloads the file (`Content-Disposition: attachment`), with the content "
         "type checked at upload.",
     ),

@@ -3,7 +3,6 @@
 company's contract or comment is 404."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -28,7 +27,7 @@ class V1ContractCommentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_staff_name(self, comment: ContractComment) -> str | None:
         return staff_display_name(comment.staff)
 

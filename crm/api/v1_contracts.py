@@ -84,7 +84,7 @@ class V1ContractRenewalSerializer(serializers.Serializer):
     renewed_by_name = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_renewed_by_name(self, renewal: ContractRenewal) -> str | None:
         return staff_display_name(renewal.renewed_by)
 
@@ -168,10 +168,13 @@ class V1ContractSignSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        help_text="Default: the acting staff member's name; required with an API key",
+        help_text="Default: the acting staff member's name, or for an API key the key's name",
     )
     signer_email = serializers.EmailField(
-        required=False, allow_blank=True, help_text="Default: the acting staff member's e-mail"
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        help_text="Default: the acting staff member's e-mail",
     )
 
 
@@ -195,16 +198,6 @@ class V1ContractExpiringQuery(serializers.Serializer):
         max_value=selectors.MAX_EXPIRING_DAYS,
         default=selectors.DEFAULT_EXPIRING_DAYS,
         help_text="Ending between today and today + days (the company's date)",
-    )
-
-
-def _days_parameter() -> OpenApiParameter:
-    return OpenApiParameter(
-        "days",
-        int,
-        OpenApiParameter.QUERY,
-        description="1 to 365, default 30: contracts ending between today and today + days, "
-        "in the company's time zone",
     )
 
 
@@ -251,7 +244,8 @@ class ContractViewSet(
         return Response(self.get_serializer(fresh).data)
 
     @extend_schema(
-        parameters=[_days_parameter()],
+        # Exploded into `days` with its bounds and default, as the view validates it.
+        parameters=[V1ContractExpiringQuery],
         responses={200: V1ContractSerializer(many=True), 400: V1ErrorSerializer},
         description="Contracts ending between today and today + `days`, soonest first.",
     )

@@ -25,6 +25,7 @@ from ..models import Contact, Customer
 from ..selectors import customers as selectors
 from ..services import contacts as contact_services
 from ..services import customers as customer_services
+from ..services.assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
 
 PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
 _CURRENCIES = frozenset(list_currencies())
@@ -120,10 +121,11 @@ class V1CustomerSerializer(serializers.Serializer):
     active = serializers.BooleanField(source="is_active", required=False, default=True)
     assigned = CompanyPrimaryKeyRelatedField(
         source="assigned_to",
-        queryset=Membership.objects.filter(is_active=True),
+        queryset=Membership.objects.all(),
         required=False,
         allow_null=True,
-        help_text="Staff id of the active staff member responsible for the customer",
+        help_text="Staff id of the staff member responsible for the customer: an active one, "
+        "or the one already assigned",
     )
     contacts_count = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
@@ -132,6 +134,14 @@ class V1CustomerSerializer(serializers.Serializer):
     def get_contacts_count(self, customer: Customer) -> int:
         count = getattr(customer, "contacts_count", None)  # annotated by the selector
         return customer.contacts.count() if count is None else count
+
+    def validate_assigned(self, membership: Membership | None) -> Membership | None:
+        current = getattr(self.instance, "assigned_to_id", None)
+        if not is_assignable(
+            company=self.context["company"], membership=membership, current_id=current
+        ):
+            raise serializers.ValidationError(NOT_ASSIGNABLE_MESSAGE)
+        return membership
 
     def create(self, validated_data):
         company = validated_data.pop("company")

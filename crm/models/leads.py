@@ -83,4 +83,5 @@ class Lead(TenantModel):
 
     @property
     def is_converted(self) -> bool:
-        return self.converted_customer_id is not None
+        # A conversion is a fact: it stays true if the customer is deleted later.
+        return self.converted_at is not None

@@ -301,7 +301,17 @@ def _ensure_own(
     *, company: Company, customer: Customer | None = None, contract_type: ContractType | None = None
 ) -> None:
     # The API already looks ids up inside the company; this keeps other callers honest.
-    if customer is not None and customer.company_id != company.pk:
+    # The rows are locked until commit: a customer or type deleted meanwhile would otherwise
+    # fail the foreign key at commit time, after the error handlers (a 500).
+    if customer is not None and (
+        customer.company_id != company.pk or not _still_there(Customer, customer.pk)
+    ):
         raise ValidationFailed(details={"customer": ["Unknown customer."]})
-    if contract_type is not None and contract_type.company_id != company.pk:
+    if contract_type is not None and (
+        contract_type.company_id != company.pk or not _still_there(ContractType, contract_type.pk)
+    ):
         raise ValidationFailed(details={"contract_type": ["Unknown contract type."]})
+
+
+def _still_there(model, pk) -> bool:
+    return model.objects.select_for_update().filter(pk=pk).values_list("pk").first() is not None

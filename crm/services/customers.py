@@ -13,17 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 
 from core.exceptions import ConflictError, NotFoundError, ValidationFailed
-from tenancy.actors import SYSTEM, Actor
+from tenancy.actors import Actor
 from tenancy.models import Company, Membership
 
-from ..activity import activity_record, diff, snapshot
-from ..models import ActivityAction, ActivityLog, Customer
+from ..activity import activity_record, activity_record_many, diff, snapshot
+from ..models import ActivityAction, Customer
 from ..registry import customer_delete_blockers
+from .assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
+from .contacts import CONTACT_FIELDS
 from .notes import notes_delete_for
 
 # What callers may set; everything else on the row is the company's or the clock's.
@@ -49,7 +50,7 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
 )
 MAX_BULK_CUSTOMERS = 1000
 
-ASSIGNED_ELSEWHERE_MESSAGE = "The assigned staff member is not a member of this company."
+ASSIGNED_ELSEWHERE_MESSAGE = NOT_ASSIGNABLE_MESSAGE
 DEPENDENTS_CODE = "customer_has_dependents"
 
 
@@ -69,8 +70,10 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _check_assigned(*, company: Company, assigned_to: Membership | None) -> None:
-    if assigned_to is not None and assigned_to.company_id != company.pk:
+def _check_assigned(
+    *, company: Company, assigned_to: Membership | None, current_id: int | None = None
+) -> None:
+    if not is_assignable(company=company, membership=assigned_to, current_id=current_id):
         raise ValidationFailed(details={"assigned_to": [ASSIGNED_ELSEWHERE_MESSAGE]})
 
 
@@ -117,7 +120,11 @@ def customer_update(*, customer: Customer, by: Actor | None = None, **fields: An
         raise NotFoundError()
     fields = _normalise(dict(fields))
     if "assigned_to" in fields:
-        _check_assigned(company=customer.company, assigned_to=fields["assigned_to"])
+        _check_assigned(
+            company=customer.company,
+            assigned_to=fields["assigned_to"],
+            current_id=customer.assigned_to_id,
+        )
     before = snapshot(customer, list(fields))
     for name, value in fields.items():
         setattr(customer, name, value)
@@ -168,7 +175,17 @@ def customer_delete(*, customer: Customer, by: Actor | None = None) -> None:
     blocked = customer_delete_blocked_by(customer=customer)
     if blocked:
         raise _refuse_delete(blocked)
-    contacts = customer.contacts.count()
+    contacts = list(customer.contacts.all())
+    # The contacts go by cascade; each still gets its own "deleted" entry.
+    activity_record_many(
+        company=customer.company,
+        objs=contacts,
+        action=ActivityAction.DELETED,
+        by=by,
+        fields=list(CONTACT_FIELDS),
+        description=f"Deleted with customer {customer}.",
+    )
+    contacts = len(contacts)
     notes_delete_for(company=customer.company, rel_type="customer", rel_id=customer.pk, by=by)
     activity_record(
         company=customer.company,
@@ -221,21 +238,12 @@ def customer_bulk_create(
     if errors:
         raise ValidationFailed(details=errors)
     created = Customer.objects.bulk_create(customers)
-    actor = by or SYSTEM
-    content_type = ContentType.objects.get_for_model(Customer)
-    ActivityLog.objects.bulk_create(
-        ActivityLog(
-            company=company,
-            actor=actor.membership,
-            api_key=actor.api_key,
-            actor_name=actor.name[:200],
-            action=ActivityAction.CREATED,
-            content_type=content_type,
-            object_id=customer.pk,
-            object_repr=str(customer)[:200],
-            changes=snapshot(customer, list(CUSTOMER_FIELDS)),
-            description="Created in a batch.",
-        )
-        for customer in created
+    activity_record_many(
+        company=company,
+        objs=created,
+        action=ActivityAction.CREATED,
+        by=by,
+        fields=list(CUSTOMER_FIELDS),
+        description="Created in a batch.",
     )
     return created

@@ -21,11 +21,12 @@ from django_countries import countries
 
 from core.exceptions import ConflictError, ValidationFailed
 from tenancy.actors import Actor
-from tenancy.models import Company, Membership
+from tenancy.models import Company
 
 from ..activity import ActivityAction, activity_record, diff, snapshot
 from ..models import Contact, Customer, Lead, LeadSource, LeadStatus, NoteRelType
 from ..selectors.leads import lead_default_status, lead_won_status
+from .assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
 from .contacts import contact_create
 from .customers import customer_create
 from .notes import notes_delete_for
@@ -59,7 +60,7 @@ MAX_TAG_LENGTH = 50
 NO_STATUS_MESSAGE = "The company has no lead statuses; create one first."
 ALREADY_CONVERTED_MESSAGE = "This lead has already been converted."
 ALREADY_CONVERTED_CODE = "already_converted"
-NOT_A_MEMBER_MESSAGE = "Not an active staff member of this company."
+NOT_A_MEMBER_MESSAGE = NOT_ASSIGNABLE_MESSAGE
 NO_LAST_NAME = "-"
 UNKNOWN_COUNTRY_MESSAGE = '"{value}" is not an ISO 3166 country code.'
 
@@ -82,9 +83,14 @@ def _check_names(fields: dict[str, Any]) -> None:
 
 def _clean_tags(tags) -> list[str]:
     """Trimmed, without blanks, each tag once whatever its case (the first spelling stays)."""
+    if tags is None:
+        tags = []
+    if not isinstance(tags, (list, tuple)):
+        # A string would be split into letters, a number is not iterable: both are a mistake.
+        raise ValidationFailed(details={"tags": ["Tags must be a list of strings."]})
     cleaned: list[str] = []
     seen: set[str] = set()
-    for tag in tags or []:
+    for tag in tags:
         if not isinstance(tag, str):
             raise ValidationFailed(details={"tags": ["Each tag must be a string."]})
         tag = tag.strip()
@@ -126,12 +132,10 @@ def _normalise(
             not isinstance(related, model) or related.company_id != company.pk
         ):
             errors[name] = [f"Not a {model._meta.verbose_name} of this company."]
-    assigned = fields.get("assigned_to")
-    unchanged = current is not None and getattr(assigned, "pk", None) == current.assigned_to_id
-    if assigned is not None and (
-        not isinstance(assigned, Membership)
-        or assigned.company_id != company.pk
-        or not (assigned.is_active or unchanged)
+    if not is_assignable(
+        company=company,
+        membership=fields.get("assigned_to"),
+        current_id=current.assigned_to_id if current is not None else None,
     ):
         errors["assigned_to"] = [NOT_A_MEMBER_MESSAGE]
     if errors:

@@ -139,9 +139,14 @@ def _refuse_unknown(model: type[models.Model], fields: dict[str, Any]) -> None:
         raise TypeError(f"{model.__name__} has no settable fields {sorted(unknown)}")
 
 
+# PositiveIntegerField's ceiling on PostgreSQL; a new lookup never goes past it.
+MAX_ORDER = 2_147_483_647
+
+
 def _next_order(*, model: type[models.Model], company: Company) -> int:
+    """After the last one; a list already at the ceiling puts the new one beside it."""
     highest = model.objects.for_company(company).aggregate(highest=Max("order"))["highest"]
-    return 0 if highest is None else highest + 1
+    return 0 if highest is None else min(highest + 1, MAX_ORDER)
 
 
 def _ensure_name_free(

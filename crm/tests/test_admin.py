@@ -19,6 +19,7 @@ from crm.models import (
     ActivityLog,
     Contact,
     Contract,
+    ContractComment,
     ContractType,
     Customer,
     Lead,
@@ -702,3 +703,25 @@ def test_every_crm_admin_page_renders(who, user_membership, ours):
 
     assert statuses == dict.fromkeys(pages, 200)
     assert LeadSource.objects.count() == 1
+
+
+def test_contract_comments_are_written_through_the_services(user_membership, ours):
+    contract = ours["contract"]
+    client = login(user_membership)
+    add_url = "/admin/crm/contractcomment/add/"
+
+    form = page_data(client.get(add_url), contract=contract.pk, content="First")
+    added = client.post(add_url, form)
+
+    assert added.status_code == 302, added.content[:500]
+    comment = ContractComment.objects.get(contract=contract)
+    assert (comment.content, comment.staff) == ("First", user_membership)
+    change_url = f"/admin/crm/contractcomment/{comment.pk}/change/"
+    changed = client.post(change_url, page_data(client.get(change_url), content="Second"))
+    assert changed.status_code == 302
+    comment.refresh_from_db()
+    assert comment.content == "Second"
+    deleted = client.post(f"/admin/crm/contractcomment/{comment.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not ContractComment.objects.filter(pk=comment.pk).exists()
+    assert [log.action for log in log_of(comment)] == ["created", "updated", "deleted"]

@@ -116,8 +116,9 @@ def test_an_api_key_signs_as_itself_unless_it_names_the_signer(key_client, contr
     assert named.json()["signer_name"] == "Jane Client"
 
 
-def test_sign_refuses_a_bad_email(user_client_api, contract):
-    response = user_client_api.post(f"{URL}/{contract.pk}/sign", {"signer_email": "nope"})
+@pytest.mark.parametrize("email", ["nope", "a" * 250 + "@example.com"])
+def test_sign_refuses_a_bad_or_too_long_email(user_client_api, contract, email):
+    response = user_client_api.post(f"{URL}/{contract.pk}/sign", {"signer_email": email})
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["signer_email"]

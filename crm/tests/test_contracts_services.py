@@ -38,6 +38,24 @@ def test_create_refuses_another_companys_customer_and_type(company, other_compan
     assert not Contract.objects.exists()
 
 
+def test_create_refuses_a_customer_or_type_deleted_meanwhile(company):
+    """The instances in hand are stale: their rows went away before the contract was made."""
+    gone_customer, kept = CustomerFactory(company=company), CustomerFactory(company=company)
+    gone_type = ContractTypeFactory(company=company)
+    type(gone_customer).objects.filter(pk=gone_customer.pk).delete()
+    type(gone_type).objects.filter(pk=gone_type.pk).delete()
+    fields = dict(company=company, subject="X", date_start=datetime.date(2026, 1, 1))
+
+    with pytest.raises(ValidationFailed) as by_customer:
+        services.contract_create(customer=gone_customer, **fields)
+    with pytest.raises(ValidationFailed) as by_type:
+        services.contract_create(customer=kept, contract_type=gone_type, **fields)
+
+    assert by_customer.value.details == {"customer": ["Unknown customer."]}
+    assert by_type.value.details == {"contract_type": ["Unknown contract type."]}
+    assert not Contract.objects.exists()
+
+
 def test_create_checks_the_dates_and_value_with_model_field_names(company):
     with pytest.raises(ValidationFailed) as caught:
         services.contract_create(

@@ -384,3 +384,35 @@ def test_another_companys_customer_is_not_found(other_key_client, company, metho
 
 def test_anonymous_callers_are_refused(anon_client):
     assert anon_client.get("/api/v1/customers").status_code == 401
+
+
+def test_an_inactive_staff_member_is_kept_but_cannot_be_newly_assigned(key_client, company):
+    staff = MembershipFactory(company=company)
+    customer = CustomerFactory(company=company, assigned_to=staff)
+    other = CustomerFactory(company=company)
+    staff.is_active = False
+    staff.save()
+
+    put_back = key_client.put(
+        f"/api/v1/customers/{customer.pk}",
+        key_client.get(f"/api/v1/customers/{customer.pk}").json(),
+        format="json",
+    )
+    newly = key_client.put(f"/api/v1/customers/{other.pk}", {"assigned": staff.pk}, format="json")
+
+    assert put_back.status_code == 200, put_back.content
+    assert put_back.json()["assigned"] == staff.pk
+    assert newly.status_code == 400
+    assert newly.json()["errors"] == {"assigned": ["Not an active staff member of this company."]}
+
+
+@pytest.mark.parametrize(
+    "path, param",
+    [("/api/v1/customers", "assigned"), ("/api/v1/contacts", "customer_id")],
+)
+@pytest.mark.parametrize("value", ["1e30", str(2**63), "0", "x"])
+def test_an_id_filter_out_of_range_is_a_400(key_client, path, param, value):
+    response = key_client.get(path, {param: value})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [param]

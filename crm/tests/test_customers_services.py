@@ -142,8 +142,10 @@ def test_a_customer_deleted_meanwhile_is_not_found(company, write):
 
 def test_delete_removes_the_customer_with_its_contacts_and_logs_it(company, admin_membership):
     customer = CustomerFactory(company=company)
-    ContactFactory(customer=customer, is_primary=True)
-    ContactFactory(customer=customer)
+    contacts = [
+        ContactFactory(customer=customer, is_primary=True),
+        ContactFactory(customer=customer),
+    ]
     kept = ContactFactory(company=company)  # another customer's contact
     customer_id = customer.pk
 
@@ -155,6 +157,13 @@ def test_delete_removes_the_customer_with_its_contacts_and_logs_it(company, admi
     assert (log.action, log.actor, log.description) == (
         "deleted", admin_membership, "Deleted with 2 contacts."
     )
+    contact_logs = ActivityLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contact), action="deleted"
+    )
+    assert sorted(contact_logs.values_list("object_id", flat=True)) == sorted(
+        contact.pk for contact in contacts
+    )
+    assert {log.actor for log in contact_logs} == {admin_membership}
 
 
 def test_delete_is_refused_while_contracts_need_the_customer(company):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from crm.lookups import seed_crm_lookups
 from crm.models import ActivityLog, Lead, LeadSource, LeadStatus, Note
@@ -41,7 +42,7 @@ def expected(lead: Lead) -> dict:
         "assigned": lead.assigned_to_id,
         "value": f"{lead.value:.2f}",
         "tags": lead.tags,
-        "converted": lead.converted_customer_id is not None,
+        "converted": lead.converted_at is not None,
         "customer_id": lead.converted_customer_id,
         "converted_at": _iso(lead.converted_at),
         "created_at": _iso(lead.created_at),
@@ -229,8 +230,21 @@ def test_an_inactive_staff_member_cannot_be_assigned(key_client, seeded):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "assigned": [f'Invalid pk "{gone.pk}" - object does not exist.']
+        "assigned": ["Not an active staff member of this company."]
     }
+
+
+def test_a_lead_read_and_put_back_keeps_its_since_deactivated_assignee(key_client, seeded):
+    staff = MembershipFactory(company=seeded)
+    lead = LeadFactory(company=seeded, assigned_to=staff)
+    staff.is_active = False
+    staff.save()
+    body = key_client.get(f"/api/v1/leads/{lead.pk}").json()
+
+    response = key_client.put(f"/api/v1/leads/{lead.pk}", body, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["assigned"] == staff.pk
 
 
 # --- retrieve, list --------------------------------------------------------------------------
@@ -292,6 +306,7 @@ def crowd(seeded, user_membership, admin_membership):
             phone="+36 1 222", status=won, source=ref, assigned_to=admin_membership,
             tags=["vipx"], value=Decimal("1500"),
             converted_customer=CustomerFactory(company=seeded),
+            converted_at=timezone.now(),
         ),
         "olga": LeadFactory(
             company=seeded, name="Olga Kovács", company_name="Initech",

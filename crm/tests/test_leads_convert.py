@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
 from crm.lookups import seed_crm_lookups
@@ -156,14 +157,16 @@ def test_a_failure_after_the_customer_leaves_nothing_behind(key_client, lead, mo
     assert not ActivityLog.objects.filter(content_type__model="customer").exists()
 
 
-def test_a_lead_whose_customer_was_deleted_can_be_converted_again(key_client, lead):
+def test_a_lead_stays_converted_when_its_customer_is_deleted(key_client, lead):
     first = key_client.post(f"/api/v1/leads/{lead.pk}/convert").json()
     Customer.objects.filter(pk=first["customer_id"]).delete()  # SET_NULL on the lead
 
     again = key_client.post(f"/api/v1/leads/{lead.pk}/convert")
 
-    assert again.status_code == 201
-    assert again.json()["customer_id"] != first["customer_id"]
+    assert again.status_code == 409
+    assert again.json()["customer_id"] is None
+    assert key_client.get(f"/api/v1/leads/{lead.pk}").json()["converted"] is True
+    assert Customer.objects.count() == 0
 
 
 def test_the_service_refuses_another_companys_lead(lead, other_company):
@@ -176,7 +179,9 @@ def test_the_service_reads_the_lead_again_under_its_lock(lead, seeded):
     """A stale instance (converted meanwhile elsewhere) is still refused."""
     stale = Lead.objects.get(pk=lead.pk)
     customer = CustomerFactory(company=seeded)
-    Lead.objects.filter(pk=lead.pk).update(converted_customer=customer)
+    Lead.objects.filter(pk=lead.pk).update(
+        converted_customer=customer, converted_at=timezone.now()
+    )
 
     with pytest.raises(ConflictError) as raised:
         lead_services.lead_convert(company=seeded, lead=stale)

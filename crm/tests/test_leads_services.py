@@ -110,3 +110,10 @@ def test_lead_source_get_or_create_matches_any_case_and_trims(seeded):
     assert lookup_services.lead_source_get_or_create(company=seeded, name=" WEBSITE ") == existing
     with pytest.raises(ValidationFailed):
         lookup_services.lead_source_get_or_create(company=seeded, name="   ")
+
+
+@pytest.mark.parametrize("tags", [5, "vip", {"vip": True}])
+def test_tags_that_are_not_a_list_are_refused(seeded, tags):
+    with pytest.raises(ValidationFailed) as refused:
+        lead_services.lead_create(company=seeded, name="A", tags=tags)
+    assert refused.value.details == {"tags": ["Tags must be a list of strings."]}

@@ -301,3 +301,16 @@ def test_documented_paths_with_and_without_slash(user_client_api, seeded):
     for path in ("lead-statuses", "lead-sources", "contract-types"):
         assert user_client_api.get(f"/api/v1/{path}").status_code == 200
         assert user_client_api.get(f"/api/v1/{path}/").status_code == 200
+
+
+@pytest.mark.parametrize("resource", ["lead-sources", "lead-statuses"])
+def test_a_lookup_added_after_one_at_the_highest_order_stays_in_range(resource, key_client):
+    first = key_client.post(
+        f"/api/v1/{resource}", {"name": "Last", "order": 2**31 - 1}, format="json"
+    )
+    assert first.status_code == 201, first.content
+
+    response = key_client.post(f"/api/v1/{resource}", {"name": "After"}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["order"] == 2**31 - 1

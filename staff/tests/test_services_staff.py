@@ -15,6 +15,7 @@ from staff.services import (
     EMAIL_TAKEN_MESSAGE,
     LAST_ADMIN_MESSAGE,
     PASSWORD_NOT_YOURS_MESSAGE,
+    PROFILE_NOT_YOURS_MESSAGE,
     staff_activate,
     staff_change_password,
     staff_create,
@@ -386,3 +387,26 @@ def test_a_user_in_two_companies_may_change_their_own_password(
 
     user_membership.user.refresh_from_db()
     assert user_membership.user.check_password("newSecurePass456")
+
+
+def test_an_admin_cannot_rename_or_re_email_a_user_shared_with_another_company(
+    company, other_company, admin_membership, user_membership
+):
+    user = user_membership.user
+    MembershipFactory(company=other_company, user=user, is_default=False)
+    before = (user.first_name, user.email)
+
+    for by in (admin_membership, None):  # a JWT admin, an API key
+        with pytest.raises(PermissionDeniedError) as caught:
+            staff_update(membership=user_membership, first_name="Hacked", by=by)
+        assert caught.value.message == PROFILE_NOT_YOURS_MESSAGE
+        with pytest.raises(PermissionDeniedError):
+            staff_update(membership=user_membership, email="boss@globex.example", by=by)
+
+    user.refresh_from_db()
+    assert (user.first_name, user.email) == before
+    # What belongs to this company alone still changes; and the person may rename themself.
+    staff_update(membership=user_membership, phone="+36 30 123 4567", by=admin_membership)
+    staff_update(membership=user_membership, first_name="Renamed", by=user_membership)
+    user.refresh_from_db()
+    assert user.first_name == "Renamed"
