@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework_simplejwt.serializers import (
@@ -15,6 +16,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from tenancy.credentials import user_can_sign_in
 
 from .dialects.base import DialectMixin
+from .dialects.schema import V1AutoSchema
 from .dialects.v1.exceptions import exception_handler
 from .throttling import IpRateThrottle
 
@@ -48,19 +50,36 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class AccessTokenSerializer(serializers.Serializer):
+    """A refresh answers a new access token only (ROTATE_REFRESH_TOKENS is off)."""
+
+    access = serializers.CharField()
+
+
+class AuthAutoSchema(V1AutoSchema):
+    """Errors in the `{detail, code}` shape the handler sends: 400 for a missing field, 401
+    for wrong credentials or a bad token, 429 when throttled. No permission check: no 403."""
+
+    def _error_statuses(self) -> list[str]:
+        return ["400", "401", "429"]
+
+
 class AuthViewMixin(DialectMixin):
     dialect = "billingo"
     dialect_exception_handler = staticmethod(exception_handler)
     renderer_classes = [JSONRenderer]
     throttle_classes = [LoginThrottle]
+    schema = AuthAutoSchema()
 
 
+@extend_schema_view(post=extend_schema(responses={200: TokenPairSerializer}))
 class LoginView(AuthViewMixin, TokenObtainPairView):
     """Exchange a username and password for an access and a refresh token."""
 
     serializer_class = LoginSerializer
 
 
+@extend_schema_view(post=extend_schema(responses={200: AccessTokenSerializer}))
 class RefreshView(AuthViewMixin, TokenRefreshView):
     """Exchange a refresh token for a new access token."""
 

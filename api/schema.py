@@ -54,4 +54,6 @@ class CompanyLookupFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         if direction == "response":
             return build_basic_type(OpenApiTypes.INT)
-        return {"oneOf": [build_basic_type(OpenApiTypes.INT), build_basic_type(OpenApiTypes.STR)]}
+        # A blank name is refused ("This field may not be blank.").
+        name = {**build_basic_type(OpenApiTypes.STR), "minLength": 1}
+        return {"oneOf": [build_basic_type(OpenApiTypes.INT), name]}

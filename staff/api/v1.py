@@ -6,12 +6,13 @@ here.
 """
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1LookupViewSet, V1ViewSet
 from api.fields import CompanyPrimaryKeyRelatedField
 from api.mixins import CrudMixin
@@ -122,11 +123,25 @@ class OwnPasswordOrAdmin(BasePermission):
         raise PermissionDeniedError("Only an admin can change another staff member's password.")
 
 
+_LAST_ADMIN = OpenApiResponse(V1ErrorSerializer, "The company's last active admin (`last_admin`)")
+
+
 @extend_schema_view(
-    update=extend_schema(request=V1StaffSerializer(partial=True), description=PARTIAL_PUT),
+    create=extend_schema(
+        responses={
+            201: V1StaffSerializer,
+            409: OpenApiResponse(V1ErrorSerializer, "No free username could be chosen; retry"),
+        }
+    ),
+    update=extend_schema(
+        request=V1StaffSerializer(partial=True),
+        responses={200: V1StaffSerializer, 409: _LAST_ADMIN},
+        description=f"{PARTIAL_PUT} The last active admin cannot be demoted (409 `last_admin`).",
+    ),
     destroy=extend_schema(
+        responses={204: None, 409: _LAST_ADMIN},
         description="Deactivates the staff member (as `deactivate` does) and keeps the user "
-        "and their history. The last active admin cannot be removed (409 `last_admin`)."
+        "and their history. The last active admin cannot be removed (409 `last_admin`).",
     ),
 )
 class StaffViewSet(
@@ -159,7 +174,7 @@ class StaffViewSet(
 
     @extend_schema(
         request=None,
-        responses=V1StaffSerializer,
+        responses={200: V1StaffSerializer, 409: _LAST_ADMIN},
         description="The last active admin cannot be deactivated (409 `last_admin`).",
     )
     @action(detail=True, methods=["post"])
@@ -235,8 +250,12 @@ class V1DepartmentSerializer(serializers.Serializer):
 @extend_schema_view(
     update=extend_schema(request=V1DepartmentSerializer(partial=True), description=PARTIAL_PUT),
     destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(V1ErrorSerializer, "Still in use: `blocked_by` names what"),
+        },
         description="Members keep their place without the department. 409 `in_use` with "
-        "`blocked_by` while other records still need it."
+        "`blocked_by` while other records still need it.",
     ),
 )
 class DepartmentViewSet(

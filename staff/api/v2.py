@@ -6,10 +6,11 @@ role `administrator` or `user`. Creating one is the same `staff_create` as v1.
 from __future__ import annotations
 
 from django.db import models
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from api.dialects.schema import V2ErrorSerializer
 from api.dialects.v2.base import V2ViewSet
 from tenancy.models import Membership
 from tenancy.roles import Role
@@ -99,7 +100,13 @@ class UserViewSet(mixins.ListModelMixin, V2ViewSet):
     def scope_queryset(self, queryset):
         return selectors.staff_with_relations(queryset)
 
-    @extend_schema(request=V2UserCreateSerializer, responses={201: V2UserSerializer})
+    @extend_schema(
+        request=V2UserCreateSerializer,
+        responses={
+            201: V2UserSerializer,
+            409: OpenApiResponse(V2ErrorSerializer, "No free username could be chosen; retry"),
+        },
+    )
     def create(self, request, *args, **kwargs):
         body = V2UserCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
