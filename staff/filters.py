@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import django_filters
 
-from api.filters import IdFilter, SearchFilter, StableOrderingFilter
+from api.filters import BooleanFilter, IdFilter, SearchFilter, StableOrderingFilter
 from tenancy.models import Department, Membership
 from tenancy.roles import Role
 
@@ -19,7 +19,7 @@ class StaffFilter(django_filters.FilterSet):
         *STAFF_SEARCH_FIELDS, help_text="Words found in the first or last name, e-mail or username"
     )
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    active = django_filters.BooleanFilter(field_name="is_active")
+    active = BooleanFilter(field_name="is_active")
     department = IdFilter(
         field_name="departments", help_text="A department id: its members"
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.filters import (
     MAX_SEARCH_WORDS,
+    BooleanFilter,
     CreatedDateRangeFilterSet,
     IdFilter,
     LookupFilter,
@@ -34,6 +35,7 @@ class DepartmentFilter(CreatedDateRangeFilterSet):
 
 class MembershipFilter(CreatedDateRangeFilterSet):
     department = LookupFilter(field_name="departments")
+    active = BooleanFilter(field_name="is_active")
 
     class Meta:
         model = Membership
@@ -113,3 +115,20 @@ def test_search_longer_than_the_limit_is_invalid(company):
 
     assert rows is None
     assert "search" in filterset.errors
+
+
+@pytest.mark.parametrize("value, expected", [("true", [True]), ("FALSE", [False]), ("1", [True])])
+def test_a_boolean_reads_true_and_false_in_any_case(company, value, expected):
+    MembershipFactory(company=company, is_active=True)
+    MembershipFactory(company=company, is_active=False)
+
+    _, rows = _filtered(MembershipFilter, company, active=value)
+
+    assert [row.is_active for row in rows] == expected
+
+
+def test_a_boolean_that_is_neither_is_invalid_rather_than_ignored(company):
+    filterset, rows = _filtered(MembershipFilter, company, active="maybe")
+
+    assert rows is None
+    assert filterset.errors["active"] == ["Enter true or false."]

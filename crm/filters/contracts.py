@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from api.filters import (
+    BooleanFilter,
     CreatedDateRangeFilterSet,
     IdFilter,
     LookupFilter,
@@ -26,8 +27,8 @@ class ContractFilter(CreatedDateRangeFilterSet):
     contract_type = LookupFilter(
         field_name="contract_type", help_text="A contract type id or name (any case)"
     )
-    signed = django_filters.BooleanFilter(method="filter_signed")
-    expired = django_filters.BooleanFilter(
+    signed = BooleanFilter(method="filter_signed")
+    expired = BooleanFilter(
         method="filter_expired",
         help_text="true: ended before today (the company's date); false: not ended, or no end",
     )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from api.filters import (
+    BooleanFilter,
     CreatedDateRangeFilterSet,
     IdFilter,
     LookupFilter,
@@ -41,7 +42,7 @@ class LeadFilter(CreatedDateRangeFilterSet):
     status = LookupFilter(field_name="status", help_text="A lead status id or name")
     source = LookupFilter(field_name="source", help_text="A lead source id or name")
     assigned = IdFilter(field_name="assigned_to", help_text="The assigned staff id")
-    converted = django_filters.BooleanFilter(
+    converted = BooleanFilter(
         field_name="converted_at", lookup_expr="isnull", exclude=True
     )
     tag = django_filters.CharFilter(method=_filter_tag, help_text="Leads carrying this tag")
@@ -64,7 +65,7 @@ class LeadFilter(CreatedDateRangeFilterSet):
 
 class LeadStatusFilter(django_filters.FilterSet):
     search = SearchFilter("name")
-    is_won = django_filters.BooleanFilter()
+    is_won = BooleanFilter()
 
     class Meta:
         model = LeadStatus

@@ -32,6 +32,7 @@ from ..activity import ActivityAction, activity_record, diff, snapshot
 from ..models import Contract, ContractAttachment, ContractRenewal, ContractType, Customer
 from .contract_attachments import delete_stored_files_on_commit
 from .notes import notes_delete_for
+from .rows import lock_if_present
 
 SIGNED_READ_ONLY_MESSAGE = "A signed contract cannot be changed; renew it instead."
 SIGNED_DELETE_MESSAGE = "A signed contract cannot be deleted."
@@ -304,14 +305,11 @@ def _ensure_own(
     # The rows are locked until commit: a customer or type deleted meanwhile would otherwise
     # fail the foreign key at commit time, after the error handlers (a 500).
     if customer is not None and (
-        customer.company_id != company.pk or not _still_there(Customer, customer.pk)
+        customer.company_id != company.pk or not lock_if_present(Customer, customer.pk)
     ):
         raise ValidationFailed(details={"customer": ["Unknown customer."]})
     if contract_type is not None and (
-        contract_type.company_id != company.pk or not _still_there(ContractType, contract_type.pk)
+        contract_type.company_id != company.pk or not lock_if_present(ContractType, contract_type.pk)
     ):
         raise ValidationFailed(details={"contract_type": ["Unknown contract type."]})
 
-
-def _still_there(model, pk) -> bool:
-    return model.objects.select_for_update().filter(pk=pk).values_list("pk").first() is not None

@@ -30,6 +30,7 @@ from .assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
 from .contacts import contact_create
 from .customers import customer_create
 from .notes import notes_delete_for
+from .rows import lock_if_present
 
 # What callers may set; conversion and the clock set the rest.
 LEAD_FIELDS: tuple[str, ...] = (
@@ -129,7 +130,9 @@ def _normalise(
     for name, model in (("status", LeadStatus), ("source", LeadSource)):
         related = fields.get(name)
         if related is not None and (
-            not isinstance(related, model) or related.company_id != company.pk
+            not isinstance(related, model)
+            or related.company_id != company.pk
+            or not lock_if_present(model, related.pk)
         ):
             errors[name] = [f"Not a {model._meta.verbose_name} of this company."]
     if not is_assignable(
