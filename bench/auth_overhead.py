@@ -14,57 +14,14 @@ measured too, for comparison (its own list query included). Exits 1 over budget.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import time
 import uuid
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from harness import measure, route_exists, setup_django, throwaway_database
 
-import django  # noqa: E402
-
-COUNTED = ("SELECT", "INSERT", "UPDATE", "DELETE")
 AUTH_QUERY_BUDGET = 2
 LOOKUP_PATH = "/api/v1/countries?search=hu"
 TENANT_LIST_PATH = "/api/v1/departments"
-
-
-def counted(queries: list[dict]) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(COUNTED)]
-
-
-def measure(client, path: str, *, requests: int, warmup: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):  # the first call of a window writes the key's last_used_at
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(
-                f"GET {path} answered {response.status_code}: {response.content[:300]!r}"
-            )
-    timings, counts, sample_sql = [], [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path} answered {response.status_code}")
-        sql = counted(captured.captured_queries)
-        counts.append(len(sql))
-        sample_sql = sample_sql or sql
-    return {
-        "queries_max": max(counts),
-        "queries_min": min(counts),
-        "median_ms": statistics.median(timings),
-        "p95_ms": statistics.quantiles(timings, n=20)[18],
-        "sql": sample_sql,
-    }
 
 
 def build_fixtures():
@@ -91,16 +48,6 @@ def build_fixtures():
     }
 
 
-def route_exists(path: str) -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(path.split("?")[0])
-    except Resolver404:
-        return False
-    return True
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -108,24 +55,8 @@ def main() -> int:
     parser.add_argument("--show-sql", action="store_true", help="Print the counted queries.")
     args = parser.parse_args()
 
-    from django.conf import settings
-
-    # WhiteNoise warns about a missing STATIC_ROOT; static files play no part here.
-    warnings.filterwarnings("ignore", message="No directory at")
-    # Throttle counters of earlier runs must not apply to this one's fresh ids.
-    settings.CACHES["default"]["KEY_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"
-    django.setup()
-
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-        f"test_ledgerdesk_bench_{os.getpid()}"
-    )
-    setup_test_environment(debug=False)
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    setup_django()
+    with throwaway_database() as connection:
         clients = build_fixtures()
         paths = [LOOKUP_PATH] + ([TENANT_LIST_PATH] if route_exists(TENANT_LIST_PATH) else [])
         rows = []
@@ -133,9 +64,6 @@ def main() -> int:
             for credential, client in clients.items():
                 result = measure(client, path, requests=args.requests, warmup=args.warmup)
                 rows.append((credential, path, result))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
     vendor = connection.vendor
     print(

@@ -27,21 +27,13 @@ e.g. a one- or two-letter term that trigrams cannot serve; `--explain` covers th
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 import uuid
-import warnings
-from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from harness import measure, route_exists, setup_django, throwaway_database
 
-import django  # noqa: E402
-
-COUNTED = ("SELECT", "INSERT", "UPDATE", "DELETE")
 BATCH = 5000
 MEDIAN_TARGET_MS = 60.0
 # One customer in 50 has this word in its name (and nothing else does).
@@ -54,15 +46,6 @@ SMALL = "/api/v1/customers?page_size=10"
 SEARCH = f"/api/v1/customers?search={SEARCH_TERM}"
 V2 = "/api/v2/customers?limit=100"
 PATHS = (PLAIN, SMALL, SEARCH, V2)
-
-
-def counted(queries: list[dict]) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(COUNTED)]
-
-
-def fail(message: str) -> None:
-    print(message, file=sys.stderr)
-    raise SystemExit(2)
 
 
 def customer_name(number: int) -> str:
@@ -152,36 +135,6 @@ def build_fixtures(*, customers: int) -> dict:
     }
 
 
-def measure(client, path: str, *, requests: int, warmup: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):  # the first call of a window writes the key's last_used_at
-        response = client.get(path)
-        if response.status_code != 200:
-            fail(f"GET {path} answered {response.status_code}: {response.content[:300]!r}")
-    timings, counts, sample_sql, body = [], [], [], None
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            fail(f"GET {path} answered {response.status_code}: {response.content[:300]!r}")
-        sql = counted(captured.captured_queries)
-        counts.append(len(sql))
-        sample_sql = sample_sql or sql
-        body = body or response.json()
-    return {
-        "queries_max": max(counts),
-        "queries_min": min(counts),
-        "median_ms": statistics.median(timings),
-        "p95_ms": statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0],
-        "rows": rows_in(body),
-        "sql": sample_sql,
-    }
-
-
 def rows_in(body) -> int | None:
     """How many items one page carried (v1 `results`, v2 `data`)."""
     if isinstance(body, dict):
@@ -205,16 +158,6 @@ def explain(sql_list: list[str]) -> None:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             for (line,) in cursor.fetchall():
                 print(f"   {line}")
-
-
-def route_exists(path: str) -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(path.split("?")[0])
-    except Resolver404:
-        return False
-    return True
 
 
 def report(rows: list[tuple[str, dict]], *, show_sql: bool) -> list[str]:
@@ -270,13 +213,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from django.conf import settings
-
-    # WhiteNoise warns about a missing STATIC_ROOT; static files play no part here.
-    warnings.filterwarnings("ignore", message="No directory at")
-    # Throttle counters of earlier runs must not apply to this one's fresh ids.
-    settings.CACHES["default"]["KEY_PREFIX"] = f"bench-{uuid.uuid4().hex[:8]}"
-    django.setup()
+    setup_django()
 
     extra = [f"/api/v1/customers?search={quote(term)}" for term in args.search]
     missing = [path for path in PATHS if not route_exists(path)]
@@ -284,17 +221,8 @@ def main() -> int:
         print(f"Not served yet: {', '.join(missing)}")
         return 2
 
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-        f"test_ledgerdesk_bench_{os.getpid()}"
-    )
-    setup_test_environment(debug=False)
-    old_name = connection.settings_dict["NAME"]
     started = time.perf_counter()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database() as connection:
         print(f"Test database ready in {time.perf_counter() - started:.1f} s; loading…")
         fixtures = build_fixtures(customers=args.customers)
         print(
@@ -302,17 +230,14 @@ def main() -> int:
             f"{fixtures['load_seconds']:.1f} s (batches of {BATCH}); "
             f"'{SEARCH_TERM}' matches {fixtures['search_matches']} customers."
         )
-        rows = [
-            (path, measure(fixtures["client"], path, requests=args.requests, warmup=args.warmup))
-            for path in (*PATHS, *extra)
-        ]
+        rows = []
+        for path in (*PATHS, *extra):
+            result = measure(fixtures["client"], path, requests=args.requests, warmup=args.warmup)
+            rows.append((path, {**result, "rows": rows_in(result["body"])}))
         if args.explain:
             for path in (PLAIN, SEARCH, *extra):
                 print(f"\nEXPLAIN of GET {path}")
                 explain(dict(rows)[path]["sql"])
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
     print(
         f"\nAPI-key GETs, {args.requests} requests each after {args.warmup} warm-up, "
