@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import django_filters
 
-from api.filters import BooleanFilter, IdFilter, SearchFilter, StableOrderingFilter
+from api.filters import (
+    BooleanFilter,
+    CreatedDateRangeFilterSet,
+    IdFilter,
+    SearchFilter,
+    StableOrderingFilter,
+)
 from tenancy.models import Department, Membership
 from tenancy.roles import Role
 
 STAFF_SEARCH_FIELDS = ("user__first_name", "user__last_name", "user__email", "user__username")
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(CreatedDateRangeFilterSet):
     search = SearchFilter(
         *STAFF_SEARCH_FIELDS, help_text="Words found in the first or last name, e-mail or username"
     )
@@ -50,7 +56,7 @@ class UserFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(CreatedDateRangeFilterSet):
     search = SearchFilter("name")
 
     class Meta:

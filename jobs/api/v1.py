@@ -5,7 +5,6 @@ job record shows status and progress), so they live in the dialect the caller al
 """
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,13 +15,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.dialects.v1.base import V1ViewSet
 from tenancy.roles import Role
 
+from ..filters import JobFilter
 from ..kinds import HEALTH_CHECK
 from ..models import Job
 from ..services import job_enqueue
@@ -83,11 +82,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, V1ViewSet):
 
     queryset = Job.objects.all()
     serializer_class = V1JobSerializer
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
-    filterset_fields = ["kind", "status"]
-    search_fields = ["kind"]
-    ordering_fields = ["id", "created_at", "started_at", "finished_at", "kind", "status"]
-    ordering = ["-created_at", "-id"]
+    filterset_class = JobFilter
     action_roles = {"health_check": Role.ADMIN}
 
     @extend_schema(
