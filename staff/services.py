@@ -30,6 +30,7 @@ from django.utils import timezone
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from tenancy.models import Company, Department, Membership
 from tenancy.roles import Role
+from tenancy.services import membership_ensure_another_active_admin
 
 User = get_user_model()
 
@@ -38,7 +39,6 @@ USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 _NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
 _SUFFIX_ATTEMPTS = 5
 
-LAST_ADMIN_MESSAGE = "A company must keep at least one active admin."
 EMAIL_TAKEN_MESSAGE = "A staff member of this company already uses this e-mail address."
 EMAIL_TAKEN_INACTIVE_MESSAGE = (
     "A deactivated staff member of this company uses this e-mail address; activate them instead."
@@ -124,7 +124,7 @@ def staff_update(
         membership_fields.append("phone")
     if role is not None and role != membership.role:
         if membership.role == Role.ADMIN and membership.is_active:
-            _ensure_another_active_admin(company=company, excluding=membership, field="role")
+            membership_ensure_another_active_admin(company=company, excluding=membership, field="role")
         membership.role = role
         membership_fields.append("role")
     if departments is not None:
@@ -167,7 +167,7 @@ def staff_deactivate(*, membership: Membership) -> Membership:
     if not membership.is_active:
         return membership
     if membership.role == Role.ADMIN:
-        _ensure_another_active_admin(company=membership.company, excluding=membership)
+        membership_ensure_another_active_admin(company=membership.company, excluding=membership)
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
@@ -196,28 +196,6 @@ def _ensure_email_free(
     if clash is not None:
         message = EMAIL_TAKEN_MESSAGE if clash.is_active else EMAIL_TAKEN_INACTIVE_MESSAGE
         raise ValidationFailed(details={"email": [message]})
-
-
-def _ensure_another_active_admin(
-    *, company: Company, excluding: Membership, field: str | None = None
-) -> None:
-    """Refuse when `excluding` is the company's only active admin.
-
-    The admin rows are locked (in id order), so two admins demoting each other at the same
-    moment cannot both succeed: the second waits and then sees the first one's change.
-    """
-    admin_ids = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(company=company, role=Role.ADMIN, is_active=True, user__is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if not any(pk != excluding.pk for pk in admin_ids):
-        raise ConflictError(
-            LAST_ADMIN_MESSAGE,
-            code="last_admin",
-            details={field: [LAST_ADMIN_MESSAGE]} if field else None,
-        )
 
 
 def _own_departments(*, company: Company, departments: Iterable[Department]) -> list[Department]:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.exceptions import ConflictError
+
 from .admin_site import (
     CompanyListFilter,
     OperatorOnlyMixin,
@@ -30,7 +32,13 @@ from .admin_site import (
 from .features import Feature
 from .models import ApiKey, Company, Department, Membership
 from .roles import Role
-from .services import api_key_issue, api_key_revoke, company_create, membership_add
+from .services import (
+    api_key_issue,
+    api_key_revoke,
+    company_create,
+    membership_add,
+    membership_ensure_another_active_admin,
+)
 
 __all__ = [
     "CompanyListFilter",
@@ -156,17 +164,18 @@ class MembershipForm(TenantModelForm):
             stays_admin = cleaned_data.get("is_active", True) and (
                 cleaned_data.get("role", Role.ADMIN) == Role.ADMIN
             )
-            other_admins = (
-                Membership.objects.filter(company_id=instance.company_id, role=Role.ADMIN)
-                .filter(is_active=True)
-                .exclude(pk=instance.pk)
-            )
-            if not stays_admin and not other_admins.exists():
-                raise ValidationError(
-                    _("This is the company's last active admin; make another member an "
-                      "admin first."),
-                    code="last_admin",
-                )
+            if not stays_admin:
+                # The admin's change view runs in a transaction: the lock holds until it saves.
+                try:
+                    membership_ensure_another_active_admin(
+                        company=instance.company, excluding=instance
+                    )
+                except ConflictError:
+                    raise ValidationError(
+                        _("This is the company's last active admin; make another member an "
+                          "admin first."),
+                        code="last_admin",
+                    ) from None
         return cleaned_data
 
 

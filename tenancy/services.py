@@ -118,3 +118,30 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+
+
+LAST_ADMIN_MESSAGE = "A company must keep at least one active admin."
+
+
+def membership_ensure_another_active_admin(
+    *, company: Company, excluding: Membership, field: str | None = None
+) -> None:
+    """Refuse (409 `last_admin`) when `excluding` is the company's only active admin.
+
+    Call inside the transaction that demotes or deactivates `excluding`: the admin rows are
+    locked (in id order, so two such transactions never deadlock), and two admins demoting
+    each other at the same moment cannot both succeed: the second waits and then sees the
+    first one's change.
+    """
+    admin_ids = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(company=company, role=Role.ADMIN, is_active=True, user__is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not any(pk != excluding.pk for pk in admin_ids):
+        raise ConflictError(
+            LAST_ADMIN_MESSAGE,
+            code="last_admin",
+            details={field: [LAST_ADMIN_MESSAGE]} if field else None,
+        )

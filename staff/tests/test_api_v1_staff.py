@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.dateparse import parse_datetime
 
-from staff.services import EMAIL_TAKEN_MESSAGE, LAST_ADMIN_MESSAGE
+from staff.services import EMAIL_TAKEN_MESSAGE
 from tenancy.models import Membership
 from tenancy.roles import Role
+from tenancy.services import LAST_ADMIN_MESSAGE
 from tenancy.tests.factories import DepartmentFactory, MembershipFactory
 
 from .payloads import NEW_STAFF, STAFF_FIELDS, expected

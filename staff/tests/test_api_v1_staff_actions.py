@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.forms.models import model_to_dict
 
-from staff.services import LAST_ADMIN_MESSAGE, PASSWORD_NOT_YOURS_MESSAGE
+from staff.services import PASSWORD_NOT_YOURS_MESSAGE
 from tenancy.models import Membership
 from tenancy.roles import Role
+from tenancy.services import LAST_ADMIN_MESSAGE
 from tenancy.tests.factories import MembershipFactory
 
 from .payloads import NEW_STAFF, expected

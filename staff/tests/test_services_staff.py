@@ -13,7 +13,6 @@ from staff import services
 from staff.services import (
     EMAIL_TAKEN_INACTIVE_MESSAGE,
     EMAIL_TAKEN_MESSAGE,
-    LAST_ADMIN_MESSAGE,
     PASSWORD_NOT_YOURS_MESSAGE,
     PROFILE_NOT_YOURS_MESSAGE,
     staff_activate,
@@ -24,6 +23,7 @@ from staff.services import (
 )
 from tenancy.models import Membership
 from tenancy.roles import Role
+from tenancy.services import LAST_ADMIN_MESSAGE
 from tenancy.tests.factories import (
     CompanyFactory,
     DepartmentFactory,
