@@ -128,11 +128,13 @@ class DialectAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             statuses.append(self.validation_status)
         elif self.method == "GET" and self._is_list_view():
-            # A filter value its FilterSet refuses (a bad date, a NUL in `search`).
-            if self._get_filter_parameters():
+            paginated = self._get_paginator() is not None
+            # A filter value its FilterSet refuses (a bad date, a NUL in `search`), or a page
+            # size that is not a whole number.
+            if self._get_filter_parameters() or paginated:
                 statuses.append(self.validation_status)
             # DRF's paginators answer 404 "Invalid page." for a page past the last one.
-            if self._get_paginator() is not None:
+            if paginated:
                 statuses.append("404")
         if "{" in self.path and "404" not in statuses:
             statuses.append("404")

@@ -1,10 +1,10 @@
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from ..paging import PagedData
+from ..paging import PagedData, StrictPageSizeMixin
 
 
-class CrmPagination(PageNumberPagination):
+class CrmPagination(StrictPageSizeMixin, PageNumberPagination):
     """`page`, `page_size` (default 20); `pagination{page, page_size, total, pages, has_next,
     has_prev}` beside the items, which the renderer names after the resource."""
 

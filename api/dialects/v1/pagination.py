@@ -1,7 +1,9 @@
 from rest_framework.pagination import PageNumberPagination
 
+from ..paging import StrictPageSizeMixin
 
-class V1Pagination(PageNumberPagination):
+
+class V1Pagination(StrictPageSizeMixin, PageNumberPagination):
     """DRF's own `{count, next, previous, results}`; v1 and billingo share it."""
 
     page_size = 20

@@ -1,10 +1,10 @@
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from ..paging import PagedData
+from ..paging import PagedData, StrictPageSizeMixin
 
 
-class V2Pagination(PageNumberPagination):
+class V2Pagination(StrictPageSizeMixin, PageNumberPagination):
     """`page`, `limit` (default 20); meta `{current_page, total_pages, total_records}`."""
 
     page_size = 20
