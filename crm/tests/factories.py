@@ -2,8 +2,10 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
+from crm.models import ActivityLog
 from crm.models import (
     Contact,
     Contract,
@@ -135,3 +137,22 @@ class NoteFactory(factory.django.DjangoModelFactory):
     rel_type = "customer"
     rel_id = factory.LazyAttribute(lambda note: CustomerFactory(company=note.company).pk)
     description = "Call back next week."
+
+
+class ActivityLogFactory(factory.django.DjangoModelFactory):
+    """A log entry about a customer of the same company (`target=` to point at another row)."""
+
+    class Meta:
+        model = ActivityLog
+        exclude = ("target",)
+
+    company = factory.SubFactory(CompanyFactory)
+    target = factory.SubFactory(CustomerFactory, company=factory.SelfAttribute("..company"))
+    action = "created"
+    content_type = factory.LazyAttribute(
+        lambda log: ContentType.objects.get_for_model(log.target)
+    )
+    object_id = factory.SelfAttribute("target.pk")
+    object_repr = factory.LazyAttribute(lambda log: str(log.target)[:200])
+    actor_name = "Walker Test"
+    description = factory.Sequence(lambda n: f"Activity {n}")

@@ -1,6 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from tenancy.credentials import generate_api_key
+from tenancy.models import ApiKey
 from tenancy.models import Company, Department, Membership
 from tenancy.roles import Role
 
@@ -44,3 +46,19 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
     company = factory.SubFactory(CompanyFactory)
     name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """A stored key with a real random prefix and hash (the raw key is not kept: a test that
+    authenticates with a key uses `tenancy.services.api_key_issue`, which returns it)."""
+
+    class Meta:
+        model = ApiKey
+        exclude = ("generated",)
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Key {n}")
+    role = Role.ADMIN
+    generated = factory.LazyFunction(generate_api_key)
+    prefix = factory.LazyAttribute(lambda key: key.generated.prefix)
+    hashed_key = factory.LazyAttribute(lambda key: key.generated.hashed)
