@@ -45,10 +45,6 @@ def _tenant_routes():
     ]
 
 
-def _route_id(route) -> str:
-    return route.template
-
-
 def test_every_api_route_is_tenant_scoped_or_listed_with_a_reason():
     unlisted = []
     for route in _api_routes():
@@ -69,10 +65,19 @@ def test_the_walker_finds_the_platform_routes():
     assert len(templates) >= 5
 
 
-def _credentials_for(view_class, company, jwt_client_for, key_client_for, membership):
-    if ApiKeyAuthentication in view_class.authentication_classes:
-        return key_client_for(company)
-    return jwt_client_for(membership)
+def _walks():
+    """(route, credential) for every credential kind the route's dialect accepts."""
+    walks = []
+    for route in _tenant_routes():
+        kinds = ["jwt"]
+        if ApiKeyAuthentication in route.view_class.authentication_classes:
+            kinds.append("api_key")
+        walks += [pytest.param(route, kind, id=f"{route.template}[{kind}]") for kind in kinds]
+    return walks
+
+
+def _client(kind, company, jwt_client_for, key_client_for, membership):
+    return key_client_for(company) if kind == "api_key" else jwt_client_for(membership)
 
 
 def _values(route, obj, company):
@@ -104,17 +109,15 @@ def neighbours(company, other_company, other_admin_membership):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", _tenant_routes(), ids=_route_id)
+@pytest.mark.parametrize("route, credential", _walks())
 def test_another_companys_object_is_not_found_and_unchanged(
-    route, company, other_company, neighbours, jwt_client_for, key_client_for
+    route, credential, company, other_company, neighbours, jwt_client_for, key_client_for
 ):
     model = route.view_class.queryset.model
     factory = factories_by_model().get(model)
     assert factory is not None, f"add a factory for {model.__name__} in its app's tests/factories.py"
     obj = factory(company=company)
-    client = _credentials_for(
-        route.view_class, other_company, jwt_client_for, key_client_for, neighbours
-    )
+    client = _client(credential, other_company, jwt_client_for, key_client_for, neighbours)
     url = route.url(**_values(route, obj, other_company))
     detail = any(name != "organization_id" for name in route.kwargs)
     before = _snapshot(obj)
