@@ -1,7 +1,11 @@
 """Related ids in request bodies, looked up inside the request's company only."""
 from __future__ import annotations
 
+from babel.numbers import list_currencies
+from django_countries import countries
 from rest_framework import serializers
+
+_CURRENCIES = frozenset(list_currencies())
 
 
 def context_company(field):
@@ -52,3 +56,50 @@ class CompanyLookupField(CompanyPrimaryKeyRelatedField):
         if found is None:
             self.fail("does_not_exist", model=model_name, value=text)
         return found
+
+
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code in any case ("hu"), stored and answered upper-case ("HU")."""
+
+    default_error_messages = {
+        **serializers.CharField.default_error_messages,
+        "invalid_country": '"{value}" is not an ISO 3166-1 alpha-2 country code.',
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code (any case in requests)")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).upper()
+        if code and not (len(code) == 2 and countries.name(code)):
+            self.fail("invalid_country", value=code)
+        return code
+
+    def to_representation(self, value):
+        return str(value or "")
+
+
+class CurrencyCodeField(serializers.CharField):
+    """An ISO 4217 code in any case ("huf"), stored and answered upper-case ("HUF")."""
+
+    default_error_messages = {
+        **serializers.CharField.default_error_messages,
+        "invalid_currency": '"{value}" is not an ISO 4217 currency code.',
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("help_text", "ISO 4217 code (any case in requests)")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).upper()
+        if code and code not in _CURRENCIES:
+            self.fail("invalid_currency", value=code)
+        return code

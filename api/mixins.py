@@ -4,6 +4,10 @@ from rest_framework import mixins
 from rest_framework.response import Response
 
 
+# For the schema's PUT descriptions.
+PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
+
+
 class PartialUpdateMixin:
     """`PUT` updates only the fields sent (DESIGN.md "Decisions"); there is no PATCH route.
 

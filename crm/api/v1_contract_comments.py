@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
-from api.mixins import PartialUpdateMixin
+from api.mixins import PARTIAL_PUT, PartialUpdateMixin
 
 from ..models import ContractComment
 from ..services import contract_comments
-from .v1_contracts import PARTIAL_PUT, NestedUnder, parent_parameter, staff_display_name
+from .v1_contracts import NestedUnder, parent_parameter, staff_display_name
 
 
 class V1ContractCommentSerializer(serializers.Serializer):

@@ -27,7 +27,7 @@ from api.context import actor_of
 from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyLookupField, CompanyPrimaryKeyRelatedField
-from api.mixins import CrudMixin
+from api.mixins import PARTIAL_PUT, CrudMixin
 from core.exceptions import ApplicationError, NotFoundError
 
 from ..filters.contracts import ContractFilter
@@ -35,7 +35,6 @@ from ..models import Contract, ContractRenewal, ContractType, Customer
 from ..selectors import contracts as selectors
 from ..services import contracts as services
 
-PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
 # Model field -> v1 name, for the field errors services raise.
 V1_NAMES = {
     "customer": "client",

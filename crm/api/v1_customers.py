@@ -6,8 +6,6 @@ serializers rename and call crm.services; no rule lives here.
 """
 from __future__ import annotations
 
-from babel.numbers import list_currencies
-from django_countries import countries
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -16,8 +14,8 @@ from rest_framework.exceptions import NotFound
 from api.context import actor_of
 from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
-from api.fields import CompanyPrimaryKeyRelatedField
-from api.mixins import CrudMixin
+from api.fields import CompanyPrimaryKeyRelatedField, CountryCodeField, CurrencyCodeField
+from api.mixins import PARTIAL_PUT, CrudMixin
 from tenancy.models import Membership
 
 from ..filters.customers import ContactFilter, CustomerContactFilter, CustomerFilter
@@ -26,65 +24,6 @@ from ..selectors import customers as selectors
 from ..services import contacts as contact_services
 from ..services import customers as customer_services
 from ..services.assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
-
-PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
-_CURRENCIES = frozenset(list_currencies())
-
-
-class CountryCodeField(serializers.CharField):
-    """An ISO 3166-1 alpha-2 code in any case ("hu"), stored and answered upper-case ("HU")."""
-
-    default_error_messages = {
-        **serializers.CharField.default_error_messages,
-        "invalid_country": '"{value}" is not an ISO 3166-1 alpha-2 country code.',
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("max_length", 2)
-        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code (any case in requests)")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
-        if code and not (len(code) == 2 and countries.name(code)):
-            self.fail("invalid_country", value=code)
-        return code
-
-    def to_representation(self, value):
-        return str(value or "")
-
-
-class CurrencyCodeField(serializers.CharField):
-    """An ISO 4217 code in any case ("huf"), stored and answered upper-case ("HUF")."""
-
-    default_error_messages = {
-        **serializers.CharField.default_error_messages,
-        "invalid_currency": '"{value}" is not an ISO 4217 currency code.',
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("max_length", 3)
-        kwargs.setdefault("help_text", "ISO 4217 code (any case in requests)")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
-        if code and code not in _CURRENCIES:
-            self.fail("invalid_currency", value=code)
-        return code
-
-
-def _text(max_length: int, **kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, **kwargs
-    )
-
-
-# --- customers -----------------------------------------------------------------------------
 
 
 class V1CustomerDeleteRefusedSerializer(V1ErrorSerializer):
@@ -98,6 +37,15 @@ CUSTOMER_DELETE_DESCRIPTION = (
     "Deletes the customer with its contacts. Refused (409 `customer_has_dependents`, with "
     "`blocked_by` counts) while contracts, invoices or payments still need it."
 )
+
+
+def _text(max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, **kwargs
+    )
+
+
+# --- customers -----------------------------------------------------------------------------
 
 
 class V1CustomerSerializer(serializers.Serializer):

@@ -13,14 +13,13 @@ from rest_framework import serializers
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
-from api.mixins import CrudMixin
+from api.mixins import PARTIAL_PUT, CrudMixin
 from tenancy.roles import Role
 
 from ..filters.leads import ContractTypeFilter, LeadSourceFilter, LeadStatusFilter
 from ..models import ContractType, LeadSource, LeadStatus
 from ..services import lookups as services
 
-PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
 NAME_HELP = "Unique in the company, whatever its case"
 ORDER_HELP = "Position in lists (ascending); a new one goes last when left out"
 

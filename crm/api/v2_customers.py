@@ -15,15 +15,15 @@ from api.context import actor_of
 from api.dialects.schema import V2ErrorSerializer
 from api.dialects.v2.base import V2ViewSet
 from api.dialects.v2.fields import V2EmailField
-from api.mixins import CrudMixin
+from api.fields import CountryCodeField
+from api.mixins import PARTIAL_PUT, CrudMixin
 
 from ..filters.customers import V2CustomerFilter
 from ..models import Customer
 from ..services import customers as customer_services
-from .v1_customers import CUSTOMER_DELETE_DESCRIPTION, CountryCodeField
+from .v1_customers import CUSTOMER_DELETE_DESCRIPTION
 
 NON_FIELD_ERRORS_KEY = api_settings.NON_FIELD_ERRORS_KEY
-PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
 BATCH_LIMIT_MESSAGE = (
     f"At most {customer_services.MAX_BULK_CUSTOMERS} customers per batch."
 )

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1LookupViewSet, V1ViewSet
 from api.fields import CompanyPrimaryKeyRelatedField
-from api.mixins import CrudMixin
+from api.mixins import PARTIAL_PUT, CrudMixin
 from api.permissions import TENANT_PERMISSIONS
 from core.exceptions import PermissionDeniedError
 from tenancy.models import Department, Membership
@@ -24,7 +24,6 @@ from tenancy.roles import Permission, Role, role_allows
 from .. import selectors, services
 from ..filters import DepartmentFilter, StaffFilter
 
-PARTIAL_PUT = "`PUT` is partial: fields left out keep their values."
 
 
 # --- staff ---------------------------------------------------------------------------------
