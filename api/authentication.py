@@ -1,6 +1,8 @@
 """API-key and JWT authentication. Both resolve `request.company` as they authenticate."""
 from __future__ import annotations
 
+from functools import partial
+
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -8,9 +10,14 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from core.exceptions import AuthenticationFailedError, PermissionDeniedError
-from tenancy.credentials import authenticate_api_key, resolve_membership
+from tenancy.credentials import (
+    api_key_record_use,
+    api_key_use_is_due,
+    authenticate_api_key,
+    resolve_membership,
+)
 
-from .context import ApiKeyPrincipal, bind_company
+from .context import ApiKeyPrincipal, after_response, bind_company
 
 API_KEY_HEADER = "X-API-KEY"
 COMPANY_HEADER = "X-Company-ID"
@@ -28,6 +35,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         except AuthenticationFailedError as exc:
             raise exceptions.AuthenticationFailed(exc.message) from None
         bind_company(request, company=key.company, role=key.role, api_key=key)
+        if api_key_use_is_due(key):
+            after_response(request, partial(api_key_record_use, key=key))
         return ApiKeyPrincipal(api_key_id=key.pk, name=key.name), key
 
     def authenticate_header(self, request) -> str:

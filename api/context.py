@@ -43,3 +43,12 @@ def actor_of(request):
     return Actor(
         membership=getattr(request, "membership", None), api_key=getattr(request, "api_key", None)
     )
+
+
+def after_response(request, callback) -> None:
+    """Run `callback` once the response is closed: after the request's transaction has
+    committed or rolled back (ATOMIC_REQUESTS), so what it writes stays either way."""
+    target = getattr(request, "_request", request)
+    if not hasattr(target, "after_response"):
+        target.after_response = []
+    target.after_response.append(callback)

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core.exceptions import AuthenticationFailedError, PermissionDeniedError
@@ -64,11 +65,25 @@ def authenticate_api_key(raw: str) -> ApiKey:
     )
     if key is None or not hmac.compare_digest(key.hashed_key, hash_api_key(raw)):
         raise AuthenticationFailedError("Invalid API key.")
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
     return key
+
+
+def api_key_use_is_due(key: ApiKey, *, now=None) -> bool:
+    """Whether this use should be recorded: first use, or the last record is a minute old."""
+    now = now or timezone.now()
+    return key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION
+
+
+def api_key_record_use(*, key: ApiKey, now=None) -> bool:
+    """Record a use in `last_used_at` (one conditional UPDATE, so concurrent requests of one
+    key write once). The API calls it after the response, outside the request's transaction:
+    a request that fails and rolls back its writes still counts as a use of the key."""
+    now = now or timezone.now()
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
+    written = bool(ApiKey.objects.filter(stale, pk=key.pk).update(last_used_at=now))
+    if written:
+        key.last_used_at = now
+    return written
 
 
 def _active_memberships(user_id):

@@ -23,6 +23,9 @@ class DialectMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_rate_limit_headers(request, response)
+        # Django calls a response's closers when the server is done with it (api.context).
+        for callback in getattr(request._request, "after_response", ()):
+            response._resource_closers.append(callback)
         return response
 
 

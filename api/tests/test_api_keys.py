@@ -208,3 +208,11 @@ def test_a_bad_key_does_not_touch_last_used_at(key_client):
     _client(_wrong_secret(key_client.raw_key)).get(COUNTRIES)
 
     assert ApiKey.objects.get(pk=key_client.api_key.pk).last_used_at is None
+
+
+def test_a_use_is_recorded_even_when_the_request_fails_and_rolls_back(key_client):
+    # A 400 rolls back everything the request wrote; the key's use is written after it.
+    response = key_client.post("/api/v1/departments", {"name": ""}, format="json")
+
+    assert response.status_code == 400
+    assert ApiKey.objects.get(pk=key_client.api_key.pk).last_used_at is not None

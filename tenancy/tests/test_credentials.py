@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.exceptions import AuthenticationFailedError, PermissionDeniedError
 from tenancy.credentials import (
+    api_key_record_use,
+    api_key_use_is_due,
     authenticate_api_key,
     generate_api_key,
     hash_api_key,
@@ -108,20 +110,23 @@ def test_key_of_inactive_company_fails(issued, company):
 
 
 @pytest.mark.django_db
-def test_last_used_at_is_written_once_per_minute(issued):
+def test_authentication_reads_only_and_a_use_is_recorded_once_per_minute(issued):
     key, raw = issued
 
-    first = authenticate_api_key(raw).last_used_at
-    assert first is not None
-    assert ApiKey.objects.get(pk=key.pk).last_used_at == first
-
     with CaptureQueriesContext(connection) as captured:
-        assert authenticate_api_key(raw).last_used_at == first
-    assert len(captured.captured_queries) == 1  # the lookup only, no UPDATE
+        found = authenticate_api_key(raw)
+    assert len(captured.captured_queries) == 1  # the lookup only
+    assert api_key_use_is_due(found)
+
+    assert api_key_record_use(key=found) is True
+    first = ApiKey.objects.get(pk=key.pk).last_used_at
+    assert first is not None and not api_key_use_is_due(found)
+    assert api_key_record_use(key=found) is False  # within the minute: nothing written
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == first
 
     stale = timezone.now() - timedelta(seconds=61)
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=stale)
-    assert authenticate_api_key(raw).last_used_at > stale
+    assert api_key_record_use(key=found) is True
     assert ApiKey.objects.get(pk=key.pk).last_used_at > stale
 
 
