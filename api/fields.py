@@ -58,48 +58,49 @@ class CompanyLookupField(CompanyPrimaryKeyRelatedField):
         return found
 
 
-class CountryCodeField(serializers.CharField):
-    """An ISO 3166-1 alpha-2 code in any case ("hu"), stored and answered upper-case ("HU")."""
+class IsoCodeField(serializers.CharField):
+    """A standard code in any case ("hu"), stored and answered upper-case ("HU"); blank is
+    allowed (the field is optional). Subclasses say which standard and which codes exist."""
+
+    standard = ""
+    length = 2
 
     default_error_messages = {
         **serializers.CharField.default_error_messages,
-        "invalid_country": '"{value}" is not an ISO 3166-1 alpha-2 country code.',
+        "unknown_code": '"{value}" is not an {standard} code.',
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("max_length", 2)
-        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code (any case in requests)")
+        kwargs.setdefault("max_length", self.length)
+        kwargs.setdefault("help_text", f"{self.standard} code (any case in requests)")
         super().__init__(**kwargs)
+
+    def is_known(self, code: str) -> bool:
+        raise NotImplementedError
 
     def to_internal_value(self, data):
         code = super().to_internal_value(data).upper()
-        if code and not (len(code) == 2 and countries.name(code)):
-            self.fail("invalid_country", value=code)
+        if code and not (len(code) == self.length and self.is_known(code)):
+            self.fail("unknown_code", value=code, standard=self.standard)
         return code
 
     def to_representation(self, value):
         return str(value or "")
 
 
-class CurrencyCodeField(serializers.CharField):
-    """An ISO 4217 code in any case ("huf"), stored and answered upper-case ("HUF")."""
+class CountryCodeField(IsoCodeField):
+    standard = "ISO 3166-1 alpha-2 country"
+    length = 2
 
-    default_error_messages = {
-        **serializers.CharField.default_error_messages,
-        "invalid_currency": '"{value}" is not an ISO 4217 currency code.',
-    }
+    def is_known(self, code: str) -> bool:
+        return bool(countries.name(code))
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("max_length", 3)
-        kwargs.setdefault("help_text", "ISO 4217 code (any case in requests)")
-        super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
-        if code and code not in _CURRENCIES:
-            self.fail("invalid_currency", value=code)
-        return code
+class CurrencyCodeField(IsoCodeField):
+    standard = "ISO 4217 currency"
+    length = 3
+
+    def is_known(self, code: str) -> bool:
+        return code in _CURRENCIES

@@ -193,11 +193,64 @@ class TenantModelForm(forms.ModelForm):
         return exclude
 
 
-class TenantAdmin(admin.ModelAdmin):
-    """Base admin of every tenant model. Narrow with `scope_queryset()`, never `get_queryset()`."""
+class CompanyScopedMixin:
+    """What the tenant admin and its inlines share: whose rows the viewer may see, what they
+    may do with them (membership and role, not Django's model permissions, which members do
+    not have), and related choices limited to those companies."""
 
     # The least role a member needs in a company to see and edit its rows here.
     admin_role: str = Role.USER
+
+    def company_ids(self, request) -> list[int]:
+        return company_ids_for(request, self.admin_role)
+
+    def _own_companies(self, request, queryset):
+        if is_operator(request.user):
+            return queryset
+        return queryset.filter(company_id__in=self.company_ids(request))
+
+    def has_company_access(self, request, obj=None) -> bool:
+        """`obj` is the row (for an inline: the parent row; None on an add page)."""
+        if is_operator(request.user):
+            return True
+        ids = self.company_ids(request)
+        return bool(ids) if obj is None else obj.company_id in ids
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_company_access(request, obj)
+
+    def _related_choices(self, db_field, request, using):
+        queryset = self.get_field_queryset(using, db_field, request)
+        if queryset is None:
+            queryset = db_field.related_model._default_manager.using(using)
+        return queryset
+
+    def _tenant_choices(self, db_field, request, using):
+        return self._own_companies(request, self._related_choices(db_field, request, using))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
+            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
+            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TenantAdmin(CompanyScopedMixin, admin.ModelAdmin):
+    """Base admin of every tenant model. Narrow with `scope_queryset()`, never `get_queryset()`."""
+
     form = TenantModelForm
 
     def __init_subclass__(cls, **kwargs):
@@ -212,9 +265,6 @@ class TenantAdmin(admin.ModelAdmin):
 
     # -- whose rows -------------------------------------------------------------------------
 
-    def company_ids(self, request) -> list[int]:
-        return company_ids_for(request, self.admin_role)
-
     def single_company_id(self, request) -> int | None:
         """The member's only company for this admin, which forms then fill in by themselves."""
         if is_operator(request.user):
@@ -226,45 +276,17 @@ class TenantAdmin(admin.ModelAdmin):
         return is_operator(request.user) or len(self.company_ids(request)) > 1
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not is_operator(request.user):
-            queryset = queryset.filter(company_id__in=self.company_ids(request))
+        queryset = self._own_companies(request, super().get_queryset(request))
         return self.scope_queryset(request, queryset)
 
     def scope_queryset(self, request, queryset):
         """Hook: narrow, annotate or prefetch the rows the viewer may see."""
         return queryset
 
-    # -- what they may do: membership and role, not Django's model permissions ---------------
-
-    def has_company_access(self, request, obj=None) -> bool:
-        if is_operator(request.user):
-            return True
-        ids = self.company_ids(request)
-        return bool(ids) if obj is None else obj.company_id in ids
-
     def has_module_permission(self, request):
         return self.has_company_access(request)
 
-    def has_view_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def has_add_permission(self, request):
-        return self.has_company_access(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
     # -- forms --------------------------------------------------------------------------------
-
-    def _related_choices(self, db_field, request, using):
-        queryset = self.get_field_queryset(using, db_field, request)
-        if queryset is None:
-            queryset = db_field.related_model._default_manager.using(using)
-        return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "company" and db_field.related_model is Company:
@@ -274,20 +296,7 @@ class TenantAdmin(admin.ModelAdmin):
             kwargs.setdefault("queryset", queryset)
             if self.single_company_id(request) is not None:
                 kwargs["widget"] = forms.HiddenInput()
-        elif is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
-            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
-            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def _tenant_choices(self, db_field, request, using):
-        queryset = self._related_choices(db_field, request, using)
-        if not is_operator(request.user):
-            queryset = queryset.filter(company_id__in=self.company_ids(request))
-        return queryset
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -371,7 +380,7 @@ class TenantInlineFormSet(forms.BaseInlineFormSet):
         return super().save_new(form, commit=commit)
 
 
-class TenantInline(admin.TabularInline):
+class TenantInline(CompanyScopedMixin, admin.TabularInline):
     """Base of every inline of tenant rows inside a tenant model's admin page.
 
     Rows are the parent's company's (the formset sets it), choices are limited like
@@ -380,7 +389,6 @@ class TenantInline(admin.TabularInline):
     `has_add/change/delete_permission` to return False.
     """
 
-    admin_role: str = Role.USER
     form = TenantModelForm
     formset = TenantInlineFormSet
     extra = 0
@@ -392,52 +400,9 @@ class TenantInline(admin.TabularInline):
         if not issubclass(cls.formset, TenantInlineFormSet):
             raise TypeError(f"{cls.__name__}.formset must derive from TenantInlineFormSet.")
 
-    def company_ids(self, request) -> list[int]:
-        return company_ids_for(request, self.admin_role)
-
     def get_queryset(self, request):
         # The formset narrows to the parent's rows; the company filter is belt and braces.
-        queryset = super().get_queryset(request)
-        if not is_operator(request.user):
-            queryset = queryset.filter(company_id__in=self.company_ids(request))
-        return queryset
-
-    def has_company_access(self, request, obj=None) -> bool:
-        """`obj` is the parent row (None on its add page)."""
-        if is_operator(request.user):
-            return True
-        ids = self.company_ids(request)
-        return bool(ids) if obj is None else obj.company_id in ids
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_company_access(request, obj)
-
-    def _tenant_choices(self, db_field, request, using):
-        queryset = self.get_field_queryset(using, db_field, request)
-        if queryset is None:
-            queryset = db_field.related_model._default_manager.using(using)
-        if not is_operator(request.user):
-            queryset = queryset.filter(company_id__in=self.company_ids(request))
-        return queryset
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
-            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if is_tenant_model(db_field.related_model) and "queryset" not in kwargs:
-            kwargs["queryset"] = self._tenant_choices(db_field, request, kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._own_companies(request, super().get_queryset(request))
 
 
 class ServiceAddMixin:
