@@ -37,8 +37,14 @@ class Job(TenantModel):
     succeeded = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
-    # [{"item": "<id or name>" (optional), "message": "..."}], capped at MAX_RECORDED_ERRORS.
+    # [{"item": "<id or name>" (optional), "message": "..."}], capped at MAX_RECORDED_ERRORS:
+    # the failed items of the current attempt, and one entry per failed attempt, which has
+    # {"attempt": n} instead of an item and is kept across attempts.
     errors = models.JSONField(default=list, blank=True)
+    # How many times a worker started the job: 1 on its first run, +1 per retry or reclaim.
+    attempts = models.PositiveIntegerField(
+        default=0, help_text=_("How many times a worker started this job.")
+    )
     created_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

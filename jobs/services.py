@@ -2,21 +2,28 @@
 from __future__ import annotations
 
 import logging
+import random
 import socket
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from tenancy.models import ApiKey, Company, Membership
 
+from .errors import (
+    RETRYABLE_ERRORS,
+    TRANSIENT_DATABASE_ERRORS,
+    JobAttemptsExhausted,
+    JobRequeued,
+)
 from .models import Job, JobStatus
-from .registry import get_handler
+from .registry import get_kind
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +37,7 @@ def _message_of(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:MAX_MESSAGE_LENGTH]
 
 
-def _error_entry(error: Mapping[str, Any]) -> dict[str, str]:
+def _error_entry(error: Mapping[str, Any]) -> dict[str, Any]:
     entry = {"message": str(error["message"])[:MAX_MESSAGE_LENGTH]}
     if error.get("item") is not None:
         entry["item"] = str(error["item"])
@@ -49,7 +56,7 @@ def job_enqueue(
     """Record a QUEUED job and hand it to a worker once the transaction commits."""
     from .tasks import run_job_task  # tasks import this module
 
-    if get_handler(kind) is None:
+    if get_kind(kind) is None:
         raise ValidationFailed(
             f"Unknown job kind {kind!r}.", code="unknown_job_kind", details={"kind": ["Unknown."]}
         )
@@ -76,7 +83,7 @@ class JobProgress:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.errors: list[dict[str, str]] = list(job.errors)
+        self.errors: list[dict[str, Any]] = list(job.errors)
 
     def _update(self, **fields: Any) -> None:
         Job.objects.filter(pk=self.job.pk).update(updated_at=timezone.now(), **fields)
@@ -113,11 +120,35 @@ class JobProgress:
         self.advance(errors=[{"message": message, "item": item}])
 
 
+def job_max_attempts(kind: str) -> int:
+    """How many attempts a job of `kind` gets: the kind's own bound, else the setting's."""
+    registered = get_kind(kind)
+    if registered is not None and registered.max_attempts is not None:
+        return registered.max_attempts
+    return max(1, settings.JOBS_MAX_ATTEMPTS)
+
+
+def job_retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based) before the next one.
+
+    Exponential, `JOBS_RETRY_BACKOFF * 2**(attempt-1)` capped at `JOBS_RETRY_BACKOFF_MAX`, then
+    jittered to a random 50-100% of that, so jobs that failed together (one provider outage)
+    do not come back together; never less than the far side's `retry_after` (within the cap).
+    """
+    cap = settings.JOBS_RETRY_BACKOFF_MAX
+    delay = min(cap, settings.JOBS_RETRY_BACKOFF * 2 ** min(max(attempt, 1) - 1, 32))
+    delay = random.uniform(delay / 2, delay)
+    if retry_after:
+        delay = max(delay, min(float(retry_after), cap))
+    return delay
+
+
 def _claim(*, job_id: int, worker: str) -> bool:
-    """QUEUED -> RUNNING in one conditional UPDATE, so only one delivery of a task runs a job.
+    """QUEUED -> RUNNING in one conditional UPDATE, so only one delivery of a task runs a job;
+    the attempt is counted in the same UPDATE.
 
     A RUNNING job older than the task time limit belongs to a worker that died (the limit
-    would have stopped a live one): it is claimed anew and starts from zero.
+    would have stopped a live one): it is claimed anew, as a new attempt, and starts from zero.
     """
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
@@ -127,33 +158,76 @@ def _claim(*, job_id: int, worker: str) -> bool:
     return bool(
         Job.objects.filter(claimable, pk=job_id).update(
             status=JobStatus.RUNNING,
+            attempts=F("attempts") + 1,
             started_at=now,
             finished_at=None,
             worker=worker[:255],
             processed=0,
             succeeded=0,
             failed=0,
-            errors=[],
             result={},
             updated_at=now,
         )
     )
 
 
-def _finish(*, job: Job, status: str, errors: list[dict[str, str]], result: Any = None) -> None:
+def _attempt_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Earlier attempts' entries stay; the item errors of an earlier run would be reported
+    # again by this one.
+    return [error for error in errors if "attempt" in error]
+
+
+def _attempt_error(job: Job, message: str) -> dict[str, Any]:
+    return {"attempt": job.attempts, "message": message[:MAX_MESSAGE_LENGTH]}
+
+
+def _current_attempt(job: Job):
+    # Only the run that holds the job's current attempt writes how it ended: a run that
+    # outlived the time limit and was claimed anew must not overwrite the newer attempt.
+    return Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+
+
+def _finish(*, job: Job, status: str, errors: list[dict[str, Any]], result: Any = None) -> None:
     now = timezone.now()
     fields: dict[str, Any] = {
         "status": status, "errors": errors, "finished_at": now, "updated_at": now
     }
     if result is not None:
         fields["result"] = result
-    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields)
+    _current_attempt(job).update(**fields)
     job.refresh_from_db()
 
 
+def _requeue(*, job: Job, errors: list[dict[str, Any]]) -> bool:
+    """RUNNING -> QUEUED after a retryable failure. The failed attempt's counts and errors stay
+    visible until the next attempt starts."""
+    now = timezone.now()
+    requeued = _current_attempt(job).update(
+        status=JobStatus.QUEUED, errors=errors, finished_at=None, updated_at=now
+    )
+    job.refresh_from_db()
+    return bool(requeued)
+
+
+def _recover_connection(exc: BaseException) -> None:
+    # After a database error the connection may be dead, and recording the failure would meet
+    # the same error; closed, it is opened afresh by the next query. Never inside a
+    # transaction (a test's, or a caller's): closing would end it.
+    if isinstance(exc, TRANSIENT_DATABASE_ERRORS) and not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
+
+
 def job_run(*, job_id: int, worker: str = "") -> Job | None:
-    """Run a queued job's handler and record how it ended. Returns None when there was
-    nothing to run (already taken, finished, or gone): a duplicate delivery does nothing.
+    """Run one attempt of a queued job's handler and record how it ended.
+
+    Returns the finished job, or None when there was nothing to run (already taken,
+    finished, or gone): a duplicate delivery does nothing. A handler's exception is recorded
+    on the job (one `errors` entry with the attempt's number), then:
+
+    - retryable (`RETRYABLE_ERRORS`) with attempts left: the job is QUEUED again and
+      `JobRequeued` is raised, carrying the backoff before the next attempt;
+    - retryable on the last attempt: FAILED, and `JobAttemptsExhausted` is raised from it;
+    - anything else: FAILED, and the exception is raised again.
 
     Deliberately not one transaction: progress must be visible while the handler runs, and
     a failure must be recorded even though the handler's own work is rolled back.
@@ -161,20 +235,52 @@ def job_run(*, job_id: int, worker: str = "") -> Job | None:
     if not _claim(job_id=job_id, worker=worker or socket.gethostname()):
         logger.info("job %s: not queued, nothing to run", job_id)
         return None
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("company").get(pk=job_id)
+    kept = _attempt_errors(job.errors)
+    if kept != job.errors:
+        Job.objects.filter(pk=job.pk).update(errors=kept)
+        job.errors = kept
+    max_attempts = job_max_attempts(job.kind)
+    if job.attempts > max_attempts:
+        # Only a job whose earlier workers died (claimed anew each time) gets here.
+        message = f"Not run: attempt {job.attempts} is past the {max_attempts} allowed."
+        _finish(job=job, status=JobStatus.FAILED, errors=[*kept, _attempt_error(job, message)])
+        raise JobAttemptsExhausted(job_id=job.pk, attempts=max_attempts)
     progress = JobProgress(job)
-    handler = get_handler(job.kind)
+    registered = get_kind(job.kind)
     try:
-        if handler is None:
+        if registered is None:
             raise LookupError(f"No handler is registered for job kind {job.kind!r}.")
-        result = handler(job=job, progress=progress)
+        result = registered.handler(job=job, progress=progress)
         if result is not None and not isinstance(result, dict):
             raise TypeError(f"{job.kind} returned {type(result).__name__}, not a dict.")
+    except RETRYABLE_ERRORS as exc:
+        _recover_connection(exc)
+        attempt = f"Attempt {job.attempts} of {max_attempts}"
+        if job.attempts < max_attempts:
+            logger.warning("job %s (%s): %s failed, will retry: %s",
+                           job.pk, job.kind, attempt, _message_of(exc))
+            countdown = job_retry_delay(
+                attempt=job.attempts, retry_after=getattr(exc, "retry_after", None)
+            )
+            entry = _attempt_error(job, f"{attempt} failed, will retry: {_message_of(exc)}")
+            if not _requeue(job=job, errors=[*progress.errors, entry]):
+                logger.info("job %s: claimed anew meanwhile; this run stops", job.pk)
+                return None
+            raise JobRequeued(
+                job_id=job.pk, attempt=job.attempts, max_attempts=max_attempts,
+                countdown=countdown,
+            ) from exc
+        logger.warning("job %s (%s): %s failed, giving up: %s",
+                       job.pk, job.kind, attempt, _message_of(exc))
+        entry = _attempt_error(job, f"{attempt} failed, giving up: {_message_of(exc)}")
+        _finish(job=job, status=JobStatus.FAILED, errors=[*progress.errors, entry])
+        raise JobAttemptsExhausted(job_id=job.pk, attempts=job.attempts) from exc
     except Exception as exc:
         # A soft time limit lands here too. A killed or interrupted worker does not: its job
         # stays RUNNING until a redelivery finds it stale and runs it again.
         logger.warning("job %s (%s) failed: %s", job.pk, job.kind, _message_of(exc))
-        errors = [*progress.errors, {"message": _message_of(exc)}]
+        errors = [*progress.errors, _attempt_error(job, _message_of(exc))]
         _finish(job=job, status=JobStatus.FAILED, errors=errors)
         raise
     job.refresh_from_db(fields=["succeeded", "failed"])

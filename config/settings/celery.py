@@ -17,6 +17,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Job retries (jobs/services.py): a job whose handler meets a retryable error is tried at most
+# JOBS_MAX_ATTEMPTS times in all (a kind may register its own bound). After attempt n the next
+# waits JOBS_RETRY_BACKOFF * 2**(n-1) seconds, capped at JOBS_RETRY_BACKOFF_MAX, with jitter
+# (a random 50-100% of that), and at least a provider's Retry-After (within the cap).
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=4)
+JOBS_RETRY_BACKOFF = env.float("JOBS_RETRY_BACKOFF", default=30.0)
+JOBS_RETRY_BACKOFF_MAX = env.float("JOBS_RETRY_BACKOFF_MAX", default=600.0)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs (beat syncs them into django-celery-beat's tables at start); each later

@@ -4,38 +4,15 @@ import socket
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
 from django.utils import timezone
 
 from core.exceptions import ValidationFailed
-from jobs import registry
 from jobs.models import Job, JobStatus
 from jobs.services import MAX_RECORDED_ERRORS, job_enqueue, job_mark_failed, job_run
 from jobs.tasks import run_job_task
 from jobs.tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kinds():
-    """Registers test kinds for one test; `calls` records every handler run."""
-    calls: list[tuple[str, int]] = []
-    names: list[str] = []
-
-    def add(kind: str, body):
-        def handler(*, job, progress):
-            calls.append((kind, job.pk))
-            return body(job=job, progress=progress)
-
-        handler.__qualname__ = f"test_handler_{kind}"
-        registry.job_kind(kind)(handler)
-        names.append(kind)
-
-    add.calls = calls
-    yield add
-    for name in names:
-        registry.unregister(name)
 
 
 def _three_items(*, job, progress):
@@ -87,7 +64,7 @@ def test_enqueue_records_a_queued_job_and_runs_it_after_commit(
 
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
-    assert kinds.calls == [("test.three", job.pk)]
+    assert kinds.calls == [("test.three", job.pk, 1)]
 
 
 def test_enqueue_refuses_an_unknown_kind(company):
@@ -142,7 +119,7 @@ def test_running_a_finished_job_again_does_nothing(company, kinds):
 
     assert job_run(job_id=job.pk) is None
 
-    assert kinds.calls == [("test.three", job.pk)]  # the handler ran once
+    assert kinds.calls == [("test.three", job.pk, 1)]  # the handler ran once
     assert Job.objects.values().get(pk=job.pk) == before
 
 
@@ -167,13 +144,14 @@ def test_a_job_running_past_the_time_limit_is_claimed_anew_from_zero(company, ki
     started = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     job = JobFactory(
         company=company, kind="test.three", status=JobStatus.RUNNING, started_at=started,
-        total=3, processed=2, succeeded=1, failed=1, errors=[{"message": "old"}],
+        total=3, processed=2, succeeded=1, failed=1, errors=[{"message": "old"}], attempts=1,
     )
 
     job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
+    assert job.attempts == 2  # the dead run was an attempt too
     assert (job.total, job.processed, job.succeeded, job.failed) == (3, 3, 3, 0)
     assert job.errors == []
     assert job.started_at > started
@@ -192,7 +170,7 @@ def test_a_handler_exception_fails_the_job_records_the_error_and_is_raised_again
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.errors == [{"message": "RuntimeError: provider went away"}]
+    assert job.errors == [{"attempt": 1, "message": "RuntimeError: provider went away"}]
     # The progress made before the failure stays on the record.
     assert (job.total, job.processed, job.succeeded, job.failed) == (3, 1, 1, 0)
     assert job.finished_at is not None
@@ -269,7 +247,7 @@ def test_a_job_of_an_unregistered_kind_fails_when_run(company):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.errors == [
-        {"message": "LookupError: No handler is registered for job kind 'gone.away'."}
+        {"attempt": 1, "message": "LookupError: No handler is registered for job kind 'gone.away'."}
     ]
 
 
@@ -303,61 +281,6 @@ def test_the_task_runs_the_job(company, kinds):
     assert job.worker == socket.gethostname()
 
 
-@pytest.fixture
-def worker_like_retries():
-    """Eager Celery with propagation surfaces the first Retry; without it, apply() runs the
-    retries in process one after another, as a worker would (no countdown)."""
-    conf = run_job_task.app.conf
-    previous = conf.task_eager_propagates
-    conf.task_eager_propagates = False
-    yield
-    conf.task_eager_propagates = previous
-
-
-def test_the_task_retries_transient_errors_then_fails_the_job(
-    company, monkeypatch, worker_like_retries
-):
-    job = JobFactory(company=company)
-    attempts: list[int] = []
-
-    def database_away(*, job_id, worker=""):
-        attempts.append(job_id)
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr("jobs.tasks.job_run", database_away)
-
-    outcome = run_job_task.apply(args=[job.pk])
-
-    assert outcome.state == "FAILURE"
-    assert isinstance(outcome.result, OperationalError)
-    assert attempts == [job.pk] * (1 + run_job_task.max_retries)
-    job.refresh_from_db()
-    assert job.status == JobStatus.FAILED
-    assert job.errors[-1] == {
-        "message": "OperationalError: server closed the connection unexpectedly"
-    }
-
-
-def test_the_task_does_not_retry_other_errors(company, monkeypatch, worker_like_retries):
-    job = JobFactory(company=company)
-    attempts: list[int] = []
-
-    def broken(*, job_id, worker=""):
-        attempts.append(job_id)
-        raise ValueError("a bug")
-
-    monkeypatch.setattr("jobs.tasks.job_run", broken)
-
-    outcome = run_job_task.apply(args=[job.pk])
-
-    assert outcome.state == "FAILURE"
-    assert attempts == [job.pk]
-    job.refresh_from_db()
-    assert job.status == JobStatus.FAILED
-    assert job.errors == [{"message": "ValueError: a bug"}]
-
-
-
 def test_a_handler_must_return_a_dict_or_nothing(company, kinds):
     kinds("test.list", lambda *, job, progress: ["not", "a", "dict"])
     job = JobFactory(company=company, kind="test.list")
@@ -367,5 +290,7 @@ def test_a_handler_must_return_a_dict_or_nothing(company, kinds):
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.errors == [{"message": "TypeError: test.list returned list, not a dict."}]
+    assert job.errors == [
+        {"attempt": 1, "message": "TypeError: test.list returned list, not a dict."}
+    ]
     assert job.result == {}

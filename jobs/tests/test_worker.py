@@ -1,4 +1,5 @@
-"""A real Celery worker on Redis runs a job end to end (a service test: CI runs it).
+"""A real Celery worker on Redis runs a job end to end, and retries a flaky one (service
+tests: CI runs them).
 
 The worker is Celery's embedded test worker: a WorkController in a thread of this process that
 consumes from Redis like any other, and opens its own database connection, so the test needs
@@ -14,11 +15,14 @@ import uuid
 
 import pytest
 import redis
+from celery import signals
 from celery.contrib.testing.worker import start_worker
 
 from config.celery import app as celery_app
-from jobs import kinds
+from jobs import kinds as platform_kinds
+from jobs.errors import JobAttemptsExhausted, JobRequeued, RetryableJobError
 from jobs.models import Job, JobStatus
+from jobs.services import job_enqueue
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -65,16 +69,49 @@ def gated_cache_check(monkeypatch):
     """Holds the health check between its two checks until the test opens the gate, so the
     test can see the job RUNNING with one check done."""
     gate = threading.Event()
-    real_check = kinds.HEALTH_CHECKS["cache"]
+    real_check = platform_kinds.HEALTH_CHECKS["cache"]
 
     def gated():
         if not gate.wait(timeout=30):
             raise TimeoutError("the test never opened the gate")
         real_check()
 
-    monkeypatch.setitem(kinds.HEALTH_CHECKS, "cache", gated)
+    monkeypatch.setitem(platform_kinds.HEALTH_CHECKS, "cache", gated)
     yield gate
     gate.set()  # never leave the worker waiting
+
+
+@pytest.fixture
+def task_outcomes():
+    """What Celery reported for jobs.run_job in the worker: retries, successes, failures."""
+    outcomes: dict[str, list] = {"retry": [], "success": [], "failure": []}
+
+    def on_retry(sender=None, request=None, reason=None, **kwargs):
+        outcomes["retry"].append(reason)
+
+    def on_success(sender=None, **kwargs):
+        outcomes["success"].append(sender.name)
+
+    def on_failure(sender=None, exception=None, **kwargs):
+        outcomes["failure"].append(exception)
+
+    connected = [
+        (signals.task_retry, on_retry),
+        (signals.task_success, on_success),
+        (signals.task_failure, on_failure),
+    ]
+    for signal, receiver in connected:
+        signal.connect(receiver, weak=False)
+    yield outcomes
+    for signal, receiver in connected:
+        signal.disconnect(receiver)
+
+
+def _worker():
+    return start_worker(
+        celery_app, pool="solo", concurrency=1, perform_ping_check=False,
+        loglevel="WARNING", shutdown_timeout=30,
+    )
 
 
 def _wait_for(job_id: int, predicate, seen: list, timeout: float = 30.0) -> Job:
@@ -103,10 +140,7 @@ def test_a_worker_on_redis_runs_the_health_check_job_end_to_end(
     _wait_for(job_id, lambda job: job.status == JobStatus.QUEUED, seen, timeout=0)
     assert redis_broker["redis"].llen(f"{redis_broker['prefix']}celery") == 1
 
-    with start_worker(
-        celery_app, pool="solo", concurrency=1, perform_ping_check=False,
-        loglevel="WARNING", shutdown_timeout=30,
-    ) as worker:
+    with _worker() as worker:
         # Picked up: running, the database checked, the cache check held at the gate.
         running = _wait_for(job_id, lambda job: job.processed == 1, seen)
         assert (running.status, running.total, running.finished_at) == (
@@ -132,3 +166,78 @@ def test_a_worker_on_redis_runs_the_health_check_job_end_to_end(
     detail = admin_client_api.get(f"/api/v1/jobs/{job_id}")
     assert detail.json()["status"] == "completed"
     assert detail.json()["processed"] == 2
+
+
+def test_a_worker_retries_a_flaky_job_after_its_backoff_and_completes_it(
+    redis_broker, kinds, task_outcomes, company, settings
+):
+    # The first backoff is 0.5-1.0s (jittered): long enough to see the job queued again.
+    settings.JOBS_RETRY_BACKOFF = settings.JOBS_RETRY_BACKOFF_MAX = 1.0
+    started: list[float] = []
+
+    def flaky(*, job, progress):
+        started.append(time.monotonic())
+        progress.set_total(1)
+        if job.attempts == 1:
+            raise RetryableJobError("HTTP 429 Too Many Requests")
+        progress.succeed()
+        return {"attempt": job.attempts}
+
+    kinds("test.flaky", flaky)
+    job_id = job_enqueue(company=company, kind="test.flaky").pk
+
+    seen: list[str] = []
+    with _worker():
+        # Between the attempts: queued again, the attempt counted, its error on the job.
+        waiting = _wait_for(
+            job_id, lambda job: (job.status, job.attempts) == (JobStatus.QUEUED, 1), seen
+        )
+        assert waiting.errors == [{
+            "attempt": 1,
+            "message": "Attempt 1 of 4 failed, will retry: "
+            "RetryableJobError: HTTP 429 Too Many Requests",
+        }]
+        job = _wait_for(job_id, lambda job: job.is_finished, seen)
+
+    assert (job.status, job.attempts, job.result) == (JobStatus.COMPLETED, 2, {"attempt": 2})
+    assert (job.total, job.processed, job.succeeded, job.failed) == (1, 1, 1, 0)
+    assert job.errors == waiting.errors  # kept, and not repeated
+    assert [attempt for _, _, attempt in kinds.calls] == [1, 2]
+    assert started[1] - started[0] >= 0.5  # Celery waited the backoff
+    [reason] = task_outcomes["retry"]  # Celery's Retry, for the job's requeue
+    assert isinstance(reason.exc, JobRequeued) and reason.exc.attempt == 1
+    assert task_outcomes["success"] == ["jobs.run_job"]
+    assert task_outcomes["failure"] == []
+    assert redis_broker["redis"].llen(f"{redis_broker['prefix']}celery") == 0
+
+
+def test_a_worker_fails_the_job_and_the_task_after_the_last_attempt(
+    redis_broker, kinds, task_outcomes, company, settings
+):
+    settings.JOBS_RETRY_BACKOFF = settings.JOBS_RETRY_BACKOFF_MAX = 0.2
+
+    def down(*, job, progress):
+        raise RetryableJobError("HTTP 503 Service Unavailable")
+
+    kinds("test.down", down, max_attempts=2)
+    job_id = job_enqueue(company=company, kind="test.down").pk
+
+    with _worker():
+        job = _wait_for(job_id, lambda job: job.is_finished, [])
+        # The task's end is reported after the row is written: wait for it.
+        deadline = time.monotonic() + 10
+        while not task_outcomes["failure"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    assert [error["message"] for error in job.errors] == [
+        "Attempt 1 of 2 failed, will retry: RetryableJobError: HTTP 503 Service Unavailable",
+        "Attempt 2 of 2 failed, giving up: RetryableJobError: HTTP 503 Service Unavailable",
+    ]
+    assert len(kinds.calls) == 2
+    assert len(task_outcomes["retry"]) == 1
+    # Celery reports the failure (it used to report success with the job failed).
+    [failure] = task_outcomes["failure"]
+    assert isinstance(failure, JobAttemptsExhausted)
+    assert task_outcomes["success"] == []
+    assert redis_broker["redis"].llen(f"{redis_broker['prefix']}celery") == 0
