@@ -27,6 +27,7 @@ run again; a job whose worker died is claimed anew the same way.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -65,6 +66,21 @@ def _identity(func: Callable) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
+HANDLER_ARGUMENTS = ("job", "company", "progress")
+
+
+def _check_signature(kind: str, handler: Callable) -> None:
+    # At registration, not at the first run in a worker: a handler written for another
+    # signature would fail every job of its kind.
+    try:
+        inspect.signature(handler).bind(**dict.fromkeys(HANDLER_ARGUMENTS))
+    except TypeError as exc:
+        raise ImproperlyConfigured(
+            f"The handler of job kind {kind!r} ({_identity(handler)}) must take the keyword "
+            f"arguments {', '.join(HANDLER_ARGUMENTS)}: {exc}"
+        ) from exc
+
+
 def job_kind(
     kind: str, *, label: str | Promise | None = None, max_attempts: int | None = None
 ) -> Callable[[JobHandler], JobHandler]:
@@ -73,6 +89,7 @@ def job_kind(
         raise ImproperlyConfigured(f"Job kind {kind!r}: max_attempts must be at least 1.")
 
     def register(handler: JobHandler) -> JobHandler:
+        _check_signature(kind, handler)
         existing = _kinds.get(kind)
         # The same function imported twice (autoreload, a test re-import) is not a clash.
         if existing is not None and _identity(existing.handler) != _identity(handler):

@@ -251,7 +251,7 @@ def job_run(*, job_id: int, worker: str = "") -> Job | None:
     try:
         if registered is None:
             raise LookupError(f"No handler is registered for job kind {job.kind!r}.")
-        result = registered.handler(job=job, progress=progress)
+        result = registered.handler(job=job, company=job.company, progress=progress)
         if result is not None and not isinstance(result, dict):
             raise TypeError(f"{job.kind} returned {type(result).__name__}, not a dict.")
     except RETRYABLE_ERRORS as exc:

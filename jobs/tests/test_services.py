@@ -102,6 +102,17 @@ def test_run_completes_with_counts_result_and_times(company, kinds):
     assert job.started_at <= job.finished_at
 
 
+def test_the_handler_is_given_the_jobs_company(company, other_company, kinds):
+    kinds("test.three", _three_items)
+    ours = JobFactory(company=company, kind="test.three")
+    theirs = JobFactory(company=other_company, kind="test.three")
+
+    job_run(job_id=ours.pk)
+    job_run(job_id=theirs.pk)
+
+    assert kinds.companies == [company, other_company]
+
+
 def test_run_without_a_worker_name_records_the_host(company, kinds):
     kinds("test.three", _three_items)
     job = JobFactory(company=company, kind="test.three")
