@@ -23,7 +23,8 @@ class Job(TenantModel):
     """One run of a registered job kind (jobs/registry.py), executed by a Celery worker.
 
     Written only by jobs/services.py: queued by `job_enqueue`, claimed and finished by
-    `job_run`, with the handler reporting progress through `JobProgress`.
+    `job_run`, with the handler reporting progress through `JobProgress`; a retryable failure
+    puts it back to QUEUED, `attempts` counting the runs (jobs/registry.py has the rules).
     """
 
     kind = models.CharField(

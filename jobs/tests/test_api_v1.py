@@ -176,3 +176,23 @@ def test_paths_accept_a_trailing_slash(admin_client_api, company):
     job = JobFactory(company=company)
     assert admin_client_api.get("/api/v1/jobs/").status_code == 200
     assert admin_client_api.get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+
+
+def test_a_job_waiting_for_its_next_attempt_keeps_the_documented_shape(key_client, company):
+    # Attempts are the admin's; the API shows the attempt's error as one more error message.
+    job = JobFactory(
+        company=company, status=JobStatus.QUEUED, attempts=1, total=2, processed=1, failed=1,
+        errors=[
+            {"item": "7", "message": "no tax number"},
+            {"attempt": 1, "message": "Attempt 1 of 4 failed, will retry: RetryableJobError: 429"},
+        ],
+    )
+
+    body = key_client.get(f"/api/v1/jobs/{job.pk}").json()
+
+    assert "attempts" not in body
+    assert body["status"] == "queued"
+    assert body["errors"] == [
+        {"item": "7", "message": "no tax number"},
+        {"message": "Attempt 1 of 4 failed, will retry: RetryableJobError: 429"},
+    ]
