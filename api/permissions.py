@@ -50,7 +50,9 @@ class RolePermission(BasePermission):
 
 
 def required_role(view, method: str) -> str:
-    action = getattr(view, "action", None)
+    # A viewset names its action ("create", "activate"); a plain API view's action is the
+    # HTTP method it serves ("post"), so `action_roles = {"post": Role.ADMIN}` works there.
+    action = getattr(view, "action", None) or method.lower()
     action_roles = getattr(view, "action_roles", {}) or {}
     if action in action_roles:
         return action_roles[action]
@@ -60,3 +62,37 @@ def required_role(view, method: str) -> str:
 
 
 TENANT_PERMISSIONS = [HasCompany, FeaturePermission, RolePermission]
+
+
+class TenantChecks:
+    """The company, feature and role checks of every API base (viewsets and plain views).
+
+    Configured by attributes, never by replacing the permissions: a subclass may add
+    permission classes, but one that drops a tenant check, or names an action in
+    `action_roles` that the view does not have (a typo would silently fall back to
+    `write_role`), is refused when the class is defined.
+    """
+
+    permission_classes = TENANT_PERMISSIONS
+    # Minimum roles; `action_roles = {"activate": Role.ADMIN}` for per-action exceptions
+    # (on a plain API view, per HTTP method: `{"post": Role.ADMIN}`).
+    read_role = Role.USER
+    write_role = Role.USER
+    action_roles: dict[str, str] = {}
+    # `Feature.BILLINGO_SYNC`: every method answers 403 naming it while it is off.
+    required_feature: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        missing = [p.__name__ for p in TENANT_PERMISSIONS if p not in cls.permission_classes]
+        if missing:
+            raise TypeError(
+                f"{cls.__name__}.permission_classes drops {', '.join(missing)}; add to "
+                "[*TENANT_PERMISSIONS, ...] and configure roles and features by attribute."
+            )
+        unknown = [name for name in cls.action_roles if not callable(getattr(cls, name, None))]
+        if unknown:
+            raise TypeError(
+                f"{cls.__name__}.action_roles names {', '.join(sorted(unknown))}, which "
+                f"{cls.__name__} does not serve."
+            )

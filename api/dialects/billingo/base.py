@@ -2,13 +2,11 @@
 
 It shares v1's paginator and error body; only authentication and the rate scope differ.
 """
-from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 
 from ...authentication import CompanyJWTAuthentication
-from ...permissions import HasCompany
 from ...throttling import CredentialRateThrottle
-from ...viewsets import TenantViewSet
+from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
 from ..schema import V1AutoSchema
 from ..v1.exceptions import exception_handler
@@ -33,5 +31,6 @@ class BillingoViewSet(BillingoMixin, TenantViewSet):
     """Base of every resource under /api/billingo-*/."""
 
 
-class BillingoAPIView(BillingoMixin, GenericAPIView):
-    permission_classes = [HasCompany]
+class BillingoAPIView(BillingoMixin, TenantAPIView):
+    """A billingo endpoint that is not a resource (the manual sync trigger): the same company,
+    role and feature checks as a viewset (`required_feature = Feature.BILLINGO_SYNC`)."""

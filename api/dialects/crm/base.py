@@ -1,8 +1,5 @@
-from rest_framework.generics import GenericAPIView
-
 from ...authentication import OrganizationJWTAuthentication
-from ...permissions import HasCompany
-from ...viewsets import TenantViewSet
+from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
 from ..schema import CrmAutoSchema
 from .exceptions import exception_handler
@@ -29,5 +26,6 @@ class CrmViewSet(CrmMixin, TenantViewSet):
     """Base of every resource under /api/v1/crm/{organization_id}/."""
 
 
-class CrmAPIView(CrmMixin, GenericAPIView):
-    permission_classes = [HasCompany]
+class CrmAPIView(CrmMixin, TenantAPIView):
+    """A crm endpoint that is not a resource (`connections/{id}/sync`): the same company, role
+    and feature checks as a viewset, per HTTP method."""

@@ -1,11 +1,9 @@
 """services dialect (`/api/services/CRM/Invoice/*`): JWT or X-API-KEY, v1's error body."""
-from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 
 from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
-from ...permissions import TENANT_PERMISSIONS
 from ...throttling import CredentialRateThrottle
-from ...viewsets import TenantViewSet
+from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
 from ..schema import V1AutoSchema
 from ..v1.exceptions import exception_handler
@@ -29,5 +27,5 @@ class ServicesViewSet(ServicesMixin, TenantViewSet):
     """Base of the services endpoints (ids travel in the query string, `?id=`)."""
 
 
-class ServicesAPIView(ServicesMixin, GenericAPIView):
-    permission_classes = TENANT_PERMISSIONS
+class ServicesAPIView(ServicesMixin, TenantAPIView):
+    """A services endpoint that is not a resource: the same checks as a viewset."""

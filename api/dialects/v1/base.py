@@ -1,11 +1,10 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
 from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
-from ...permissions import HasCompany
-from ...viewsets import TenantViewSet
+from ...permissions import TenantChecks
+from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
 from ..schema import V1AutoSchema
 from .exceptions import exception_handler
@@ -31,11 +30,10 @@ class V1ViewSet(V1Mixin, TenantViewSet):
     """Base of every tenant resource under /api/v1/."""
 
 
-class V1LookupViewSet(V1Mixin, GenericViewSet):
-    """Authenticated v1 resources that belong to no company (countries)."""
+class V1LookupViewSet(V1Mixin, TenantChecks, GenericViewSet):
+    """v1 resources that belong to no company (countries): no scoping, but the caller's
+    company, role and feature are checked as everywhere."""
 
-    permission_classes = [HasCompany]
 
-
-class V1APIView(V1Mixin, GenericAPIView):
-    permission_classes = [HasCompany]
+class V1APIView(V1Mixin, TenantAPIView):
+    """A v1 endpoint that is not a resource: the same checks as a viewset."""

@@ -1,11 +1,10 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.generics import GenericAPIView
 from rest_framework.viewsets import GenericViewSet
 
 from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
-from ...permissions import HasCompany
+from ...permissions import TenantChecks
 from ...throttling import CredentialRateThrottle
-from ...viewsets import TenantViewSet
+from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
 from ..schema import V2AutoSchema
 from .exceptions import exception_handler
@@ -35,9 +34,9 @@ class V2ViewSet(V2Mixin, TenantViewSet):
     """Base of every tenant resource under /api/v2/."""
 
 
-class V2LookupViewSet(V2Mixin, GenericViewSet):
-    permission_classes = [HasCompany]
+class V2LookupViewSet(V2Mixin, TenantChecks, GenericViewSet):
+    """v2 resources that belong to no company: no scoping, the same checks."""
 
 
-class V2APIView(V2Mixin, GenericAPIView):
-    permission_classes = [HasCompany]
+class V2APIView(V2Mixin, TenantAPIView):
+    """A v2 endpoint that is not a resource: the same checks as a viewset."""
