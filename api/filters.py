@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError as RequestValidationError
 
 MAX_ID = 2**63 - 1  # ids are bigints
 # A search reads at most this many words; more make a query that costs, and finds, no more.
@@ -21,7 +22,8 @@ MAX_SEARCH_LENGTH = 200
 
 
 class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number from 1 to the largest bigint (else 400)."""
+    """A row id: a whole number from 1 to the largest bigint (else 400); an `integer` in the
+    schema (api.schema.IdFilterTypes), like every id in paths and bodies."""
 
     field_class = forms.IntegerField
 
@@ -53,7 +55,10 @@ class BooleanFilter(django_filters.BooleanFilter):
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Orders by the requested fields, then by id, so pages never overlap or skip rows."""
+    """Orders by the requested fields, then by id, so pages never overlap or skip rows.
+
+    Several fields go comma-separated in one parameter (`ordering=name,-created_at`), the one
+    way the schema declares; a repeated `ordering` is refused (refuse_repeated_parameters)."""
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -142,3 +147,39 @@ class CreatedDateRangeFilterSet(django_filters.FilterSet):
             return queryset
         end = day_start(value + datetime.timedelta(days=1), company_zone(self.request))
         return queryset if end is None else queryset.filter(created_at__lt=end)
+
+
+REPEATED_MESSAGE = (
+    "Give this parameter once; where it takes several values, separate them with commas."
+)
+
+
+def multi_valued_parameters(view) -> set[str]:
+    """Query parameters the view reads as a list of repeats (`?tag=a&tag=b`): its FilterSet's
+    multiple-choice filters. Comma-separated filters (ordering) are single parameters."""
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None:
+        return set()
+    return {
+        name
+        for name, field in filterset_class.base_filters.items()
+        if isinstance(field, django_filters.MultipleChoiceFilter)
+        and not isinstance(field, django_filters.filters.BaseCSVFilter)
+    }
+
+
+def refuse_repeated_parameters(request, view) -> None:
+    """A parameter read as one value, sent twice (`?ordering=a&ordering=b`, `?active=true&
+    active=false`), is a 400 naming it: Django keeps the last, so the first would be silently
+    dropped. Checked for every API view, before any filter, paginator or action reads it."""
+    repeated = {
+        name: [REPEATED_MESSAGE]
+        for name, values in request.query_params.lists()
+        if len(values) > 1
+    }
+    if not repeated:
+        return
+    for name in multi_valued_parameters(view):
+        repeated.pop(name, None)
+    if repeated:
+        raise RequestValidationError(repeated)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 
 class JSONBodyParser(JSONParser):
@@ -13,3 +13,8 @@ class JSONBodyParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - the body is nested too deeply.") from None
+
+
+# Views that take a file: multipart only (a urlencoded form cannot carry one), so the schema
+# declares `multipart/form-data` alone and anything else is a 415.
+UPLOAD_PARSER_CLASSES = [MultiPartParser]

@@ -1,10 +1,19 @@
-"""drf-spectacular extensions for our authentication classes (needed for --fail-on-warn)."""
+"""drf-spectacular extensions and hooks: our authentication classes (needed for
+--fail-on-warn), lookup fields, filter parameters, and the paths as the documents spell them."""
+from __future__ import annotations
+
+import re
+
+import django_filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
+
+from .filters import MAX_ID, IdFilter
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -57,3 +66,56 @@ class CompanyLookupFieldExtension(OpenApiSerializerFieldExtension):
         # A blank name is refused ("This field may not be blank.").
         name = {**build_basic_type(OpenApiTypes.STR), "minLength": 1}
         return {"oneOf": [build_basic_type(OpenApiTypes.INT), name]}
+
+
+class DjangoFilterTypes(DjangoFilterExtension):
+    """django-filter parameters as a generated client should send them.
+
+    - an IdFilter is an `integer` from 1 to the largest bigint (drf-spectacular guesses
+      `number` where the filter has a method or no model field, and a client takes a float);
+    - an ordering is one comma-separated `string` (`name,-created_at`) whose pattern lists the
+      fields, not an array: generators ignore `explode: false` and repeat the parameter,
+      which the API refuses (api.filters.refuse_repeated_parameters).
+    """
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        if isinstance(filter_field, IdFilter):
+            for parameter in parameters:
+                parameter["schema"] = id_schema()
+        elif isinstance(filter_field, django_filters.OrderingFilter):
+            for parameter in parameters:
+                _as_comma_separated(parameter)
+        return parameters
+
+
+def id_schema() -> dict:
+    """A row id, wherever it travels (path, query, header)."""
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def _as_comma_separated(parameter: dict) -> None:
+    choices = parameter["schema"].get("items", {}).get("enum") or []
+    parameter.pop("explode", None)
+    parameter.pop("style", None)
+    schema: dict = {"type": "string", "minLength": 1}
+    fields = sorted({choice.lstrip("-") for choice in choices})
+    if fields:
+        if set(choices) == set(fields) | {f"-{name}" for name in fields} and all(
+            re.fullmatch(r"\w+", name) for name in fields
+        ):
+            one = "-?(?:" + "|".join(fields) + ")"
+        else:
+            one = "(?:" + "|".join(re.escape(choice) for choice in choices) + ")"
+        schema["pattern"] = rf"^{one}(?:,{one})*$"
+        schema["example"] = ",".join([fields[0], *(f"-{name}" for name in fields[1:2])])
+    parameter["schema"] = schema
+    described = ", ".join(f"`{name}`" for name in fields)
+    parameter["description"] = (
+        "Comma-separated fields to order by (`-` first for descending), then by id; give the "
+        f"parameter once. Fields: {described}."
+    )

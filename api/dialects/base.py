@@ -4,6 +4,7 @@ from __future__ import annotations
 from rest_framework.response import Response
 
 from ..context import clear_company
+from ..filters import refuse_repeated_parameters
 
 
 class DialectMixin:
@@ -19,6 +20,8 @@ class DialectMixin:
     def initial(self, request, *args, **kwargs):
         clear_company(request)
         super().initial(request, *args, **kwargs)
+        # After authentication and permissions: a caller without access learns no more.
+        refuse_repeated_parameters(request, self)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
