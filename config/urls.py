@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 import api.urls
 import crm.urls
 import jobs.urls
 import staff.urls
-from api.dialects.registry import json_error_for_path
 from api.routers import OptionalSlashRouter, register_routes
+from config.views import FaviconRedirect
 from core.health import healthz
 
 # Order matters only where prefixes overlap: more specific prefixes first.
@@ -20,6 +21,12 @@ v1_router = register_routes(OptionalSlashRouter(), V1_ROUTES)
 v2_router = register_routes(OptionalSlashRouter(), V2_ROUTES)
 
 urlpatterns = [
+    # The start page: the admin until the staff pages exist (logged out, its login page).
+    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    # APPEND_SLASH is off (the API routers serve both spellings), so the admin's bare name is
+    # redirected here.
+    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", include(api.urls.urlpatterns)),
@@ -28,17 +35,6 @@ urlpatterns = [
 ]
 
 
-def handler404(request, exception=None):
-    from django.views.defaults import page_not_found
-
-    return json_error_for_path(request, 404, "not_found", "Not found.") or page_not_found(
-        request, exception
-    )
-
-
-def handler500(request):
-    from django.views.defaults import server_error
-
-    return json_error_for_path(
-        request, 500, "server_error", "A server error occurred."
-    ) or server_error(request)
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_failure"

@@ -7,6 +7,7 @@ Used with `@pytest.mark.urls("api.tests.dialect_urls")`.
 """
 from __future__ import annotations
 
+from django.contrib import admin
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from rest_framework import mixins, serializers
@@ -28,7 +29,7 @@ from api.dialects.services.base import ServicesAPIView, ServicesViewSet
 from api.dialects.v1.base import V1ViewSet
 from api.dialects.v2.base import V2ViewSet
 from api.routers import OptionalSlashRouter, SlashRouter
-from config.urls import handler404, handler500  # noqa: F401  (the product's JSON 404/500)
+from config.urls import handler403, handler404, handler500  # noqa: F401  (the product's JSON 404/500)
 from tenancy.features import Feature
 from tenancy.models import Department
 from tenancy.roles import Role
@@ -131,6 +132,8 @@ def _services(viewset, **actions):
 
 
 urlpatterns = [
+    # The HTML error pages outside the API are in the admin's look and link to it.
+    path("admin/", admin.site.urls),
     path(
         "api/v1/crm/<str:organization_id>/connections/<str:connection_id>/sync",
         CrmConnectionSync.as_view(),
