@@ -15,8 +15,7 @@ class Actor:
     @property
     def name(self) -> str:
         if self.membership is not None:
-            user = self.membership.user
-            return user.get_full_name() or user.get_username()
+            return self.membership.display_name
         if self.api_key is not None:
             return f"API key {self.api_key.name}"
         return "system"

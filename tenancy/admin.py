@@ -1,7 +1,9 @@
 """The admins of tenancy's models, and `TenantAdmin`, the base of every tenant model's admin.
 
-Apps write `from tenancy.admin import TenantAdmin`; the machinery itself lives in
-`tenancy/admin_site.py` with the site, so this module holds only registrations.
+Apps write `from tenancy.admin import TenantAdmin` (or `ServiceAdmin`, `ServiceInline`, ...);
+the machinery itself lives in `tenancy/admin_site.py` with the site and in
+`tenancy/admin_services.py` (admins whose writes are services'), so this module holds only
+registrations.
 """
 from __future__ import annotations
 
@@ -20,7 +22,6 @@ from core.exceptions import ConflictError
 from .admin_site import (
     CompanyListFilter,
     OperatorOnlyMixin,
-    ServiceAddMixin,
     TenantAdmin,
     TenantInline,
     TenantInlineFormSet,
@@ -28,6 +29,16 @@ from .admin_site import (
     company_ids_for,
     is_operator,
     is_tenant_model,
+)
+from .admin_services import (  # noqa: F401  (the apps' admin bases, imported from here)
+    AssignedStaffFilter,
+    ReadOnlyInline,
+    ServiceAddMixin,
+    ServiceAdmin,
+    ServiceInline,
+    actor_for,
+    error_text,
+    staff_name,
 )
 from .features import Feature
 from .models import ApiKey, Company, Department, Membership

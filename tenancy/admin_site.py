@@ -405,26 +405,6 @@ class TenantInline(CompanyScopedMixin, admin.TabularInline):
         return self._own_companies(request, super().get_queryset(request))
 
 
-class ServiceAddMixin:
-    """The add page creates through a service (`perform_add`), not `form.save()`."""
-
-    def perform_add(self, request, form):
-        raise NotImplementedError
-
-    def save_form(self, request, form, change):
-        if change:
-            return super().save_form(request, form, change)
-        return self.perform_add(request, form)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-
-
 class OperatorOnlyMixin:
     """Accounts span companies, so only operators manage them here."""
 

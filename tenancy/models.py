@@ -108,7 +108,12 @@ class Membership(TenantModel):
         indexes = [models.Index(fields=["company", "role", "is_active"])]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.company}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How a staff member is named everywhere: the full name, else the username."""
+        return self.user.get_full_name() or self.user.get_username()
 
     @property
     def is_admin(self) -> bool:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from rest_framework.response import Response
 
+from core.exceptions import ApplicationError
+
 from ..context import clear_company
+from ..field_names import rename_error_fields, view_field_names
 from ..filters import refuse_repeated_parameters
 
 
@@ -22,6 +25,12 @@ class DialectMixin:
         super().initial(request, *args, **kwargs)
         # After authentication and permissions: a caller without access learns no more.
         refuse_repeated_parameters(request, self)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ApplicationError):
+            # A service's field errors, under the names this dialect's caller sent.
+            rename_error_fields(exc, view_field_names(self))
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.admin import TenantModelForm
+from tenancy.admin import ReadOnlyInline, ServiceAdmin, TenantModelForm, staff_name
 
 from ..models import Contract, ContractAttachment, ContractComment, ContractRenewal, ContractType
 from ..services import contract_comments as comment_services
 from ..services import contracts as contract_services
-from .base import CrmAdmin, ReadOnlyInline, staff_name
 from .leads import LookupAdmin
 
 
@@ -21,22 +20,12 @@ class ContractTypeAdmin(LookupAdmin):
 
 
 class ContractForm(TenantModelForm):
-    """The terms' checks said on their fields, in the services' words."""
+    """The terms' rules are crm.services.contracts' alone; the page shows its errors on the
+    fields (tenancy.admin_services)."""
 
     def _get_validation_exclusions(self):
-        # The end-after-start constraint is checked in clean(), with a message on date_end.
+        # The end-after-start constraint is the service's to say, in its words, on date_end.
         return super()._get_validation_exclusions() | {"date_end"}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        start = cleaned_data.get("date_start", self.instance.date_start)
-        end = cleaned_data.get("date_end", self.instance.date_end)
-        if start and end and end < start:
-            self.add_error("date_end", contract_services.ENDS_BEFORE_START_MESSAGE)
-        value = cleaned_data.get("value")
-        if value is not None and value < 0:
-            self.add_error("value", contract_services.NEGATIVE_VALUE_MESSAGE)
-        return cleaned_data
 
 
 class RenewalInline(ReadOnlyInline):
@@ -71,7 +60,7 @@ SIGNATURE_FIELDS = ("signed_at", "signer_name", "signer_email", "signer", "creat
 
 
 @admin.register(Contract)
-class ContractAdmin(CrmAdmin):
+class ContractAdmin(ServiceAdmin):
     form = ContractForm
     list_display = (
         "subject", "customer", "contract_type", "date_start", "date_end", "value", "signed",
@@ -120,7 +109,7 @@ class ContractAdmin(CrmAdmin):
 
 
 @admin.register(ContractComment)
-class ContractCommentAdmin(CrmAdmin):
+class ContractCommentAdmin(ServiceAdmin):
     list_display = ("excerpt", "contract", "author", "created_at")
     search_fields = ("content", "contract__subject")
     list_select_related = ("company", "contract", "staff__user")

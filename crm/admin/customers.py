@@ -4,39 +4,27 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.admin import TenantModelForm
+from tenancy.admin import (
+    AssignedStaffFilter,
+    ServiceAdmin,
+    ServiceInline,
+    TenantModelForm,
+    staff_name,
+)
 
 from ..models import Contact, Customer
 from ..services import contacts as contact_services
 from ..services import customers as customer_services
-from .base import AssignedStaffFilter, CrmAdmin, CrmInline, staff_name
 
 
 class ContactForm(TenantModelForm):
-    """The e-mail is unique per customer (any case); said on the field, as the API does.
-
-    The primary flag is left to the services: making a contact primary hands the flag over,
-    which the one-primary constraint, checked on the form alone, would refuse.
-    """
+    """The e-mail's uniqueness (any case) and the one primary contact are
+    crm.services.contacts' rules: the form leaves their constraints to the service, whose
+    errors the page shows on the fields. (Making a contact primary hands the flag over, which
+    the one-primary constraint, checked on the form alone, would refuse.)"""
 
     def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        exclude |= {"is_primary", "email"}
-        return exclude
-
-    def clean(self):
-        cleaned_data = super().clean()
-        customer = cleaned_data.get("customer") or (
-            self.instance.customer if self.instance.customer_id else None
-        )
-        email = cleaned_data.get("email")
-        if customer is not None and customer.pk is not None and email:
-            taken = Contact.objects.filter(
-                company_id=customer.company_id, customer=customer, email__iexact=email.strip()
-            ).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("email", contact_services.EMAIL_TAKEN_MESSAGE)
-        return cleaned_data
+        return super()._get_validation_exclusions() | {"is_primary", "email"}
 
 
 class ContactWrites:
@@ -49,7 +37,7 @@ class ContactWrites:
         contact_services.contact_delete(contact=obj, by=by)
 
 
-class ContactInline(ContactWrites, CrmInline):
+class ContactInline(ContactWrites, ServiceInline):
     model = Contact
     form = ContactForm
     fields = ("first_name", "last_name", "email", "phone", "title", "is_primary", "is_active")
@@ -61,7 +49,7 @@ class ContactInline(ContactWrites, CrmInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CrmAdmin):
+class CustomerAdmin(ServiceAdmin):
     list_display = ("name", "vat", "email", "phone", "city", "assigned", "is_active", "created_at")
     list_filter = ("is_active", AssignedStaffFilter)
     search_fields = ("name", "vat", "email", "phone")
@@ -95,7 +83,7 @@ class CustomerAdmin(CrmAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ContactWrites, CrmAdmin):
+class ContactAdmin(ContactWrites, ServiceAdmin):
     form = ContactForm
     list_display = ("__str__", "email", "customer", "phone", "is_primary", "is_active")
     list_filter = ("is_primary", "is_active")

@@ -8,15 +8,21 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from core.exceptions import ApplicationError
-from tenancy.admin import TenantModelForm
+from tenancy.admin import (
+    AssignedStaffFilter,
+    ServiceAdmin,
+    TenantModelForm,
+    actor_for,
+    error_text,
+    staff_name,
+)
 
 from ..models import Lead, LeadSource, LeadStatus
 from ..services import leads as lead_services
 from ..services import lookups as lookup_services
-from .base import AssignedStaffFilter, CrmAdmin, actor_for, error_text, staff_name
 
 
-class LookupAdmin(CrmAdmin):
+class LookupAdmin(ServiceAdmin):
     """Lead statuses, lead sources and contract types: named per company, deleted only while
     nothing uses them (crm.services.lookups)."""
 
@@ -53,7 +59,7 @@ class LeadForm(TenantModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(CrmAdmin):
+class LeadAdmin(ServiceAdmin):
     form = LeadForm
     list_display = (
         "name", "company_name", "status", "source", "assigned", "value", "converted",
@@ -63,7 +69,7 @@ class LeadAdmin(CrmAdmin):
     search_fields = ("name", "company_name", "email", "phone")
     list_select_related = ("company", "status", "source", "assigned_to__user")
     date_hierarchy = "created_at"
-    actions = (*CrmAdmin.actions, "convert_selected")
+    actions = (*ServiceAdmin.actions, "convert_selected")
     fieldsets = (
         (None, {"fields": (
             "company", "name", "title", "company_name", "email", "phone", "website",

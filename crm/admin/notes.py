@@ -4,45 +4,17 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ValidationFailed
-from tenancy.admin import TenantAdmin, TenantModelForm
+from tenancy.admin import ServiceAdmin, TenantAdmin, staff_name
 
 from ..models import ActivityLog, Note
 from ..services import notes as note_services
-from .base import CrmAdmin, staff_name
-
-
-class NoteForm(TenantModelForm):
-    """The record a note hangs on must exist in the note's company: said on the form, in the
-    service's words (crm.services.notes checks again when it saves)."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        company, rel_type, rel_id = (
-            self.row_company(), cleaned_data.get("rel_type"), cleaned_data.get("rel_id")
-        )
-        if self.instance.pk is not None or company is None or not rel_type or rel_id is None:
-            return cleaned_data
-        try:
-            model = note_services.note_target_model(rel_type)
-        except ValidationFailed as exc:
-            self.add_error("rel_type", ValidationError(exc.details.get("rel_type", exc.message)))
-            return cleaned_data
-        if not model._default_manager.filter(company_id=company.pk, pk=rel_id).exists():
-            self.add_error(
-                "rel_id",
-                note_services.TARGET_MISSING_MESSAGE.format(rel_type=rel_type, rel_id=rel_id),
-            )
-        return cleaned_data
 
 
 @admin.register(Note)
-class NoteAdmin(CrmAdmin):
-    form = NoteForm
+class NoteAdmin(ServiceAdmin):
     list_display = ("excerpt", "rel_type", "rel_id", "author", "created_at")
     list_filter = ("rel_type",)
     search_fields = ("description",)

@@ -9,7 +9,6 @@ not the company's (`NestedUnder`).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
@@ -28,40 +27,17 @@ from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyLookupField, CompanyPrimaryKeyRelatedField
 from api.mixins import PARTIAL_PUT, CrudMixin
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import NotFoundError
 
 from ..filters.contracts import ContractFilter
 from ..models import Contract, ContractRenewal, ContractType, Customer
 from ..selectors import contracts as selectors
 from ..services import contracts as services
 
-# Model field -> v1 name, for the field errors services raise.
-V1_NAMES = {
-    "customer": "client",
-    "date_start": "datestart",
-    "date_end": "dateend",
-    "value": "contract_value",
-}
-
-
-@contextmanager
-def v1_field_names():
-    """Services name fields as the model does; v1 callers see their own names."""
-    try:
-        yield
-    except ApplicationError as exc:
-        exc.details = {V1_NAMES.get(name, name): errors for name, errors in exc.details.items()}
-        if "read_only" in exc.extra:
-            exc.extra["read_only"] = sorted(
-                V1_NAMES.get(name, name) for name in exc.extra["read_only"]
-            )
-        raise
-
-
 def staff_display_name(membership) -> str | None:
     if membership is None:
         return None
-    return membership.user.get_full_name() or membership.user.get_username()
+    return membership.display_name
 
 
 # --- contracts -----------------------------------------------------------------------------
@@ -148,17 +124,15 @@ class V1ContractSerializer(serializers.Serializer):
 
     def create(self, validated_data):
         company = validated_data.pop("company")
-        with v1_field_names():
-            contract = services.contract_create(
-                company=company, by=actor_of(self.context["request"]), **validated_data
-            )
+        contract = services.contract_create(
+            company=company, by=actor_of(self.context["request"]), **validated_data
+        )
         return selectors.contract_get(company=company, contract_id=contract.pk)
 
     def update(self, instance, validated_data):
-        with v1_field_names():
-            contract = services.contract_update(
-                contract=instance, by=actor_of(self.context["request"]), **validated_data
-            )
+        contract = services.contract_update(
+            contract=instance, by=actor_of(self.context["request"]), **validated_data
+        )
         return selectors.contract_get(company=contract.company, contract_id=contract.pk)
 
 
@@ -277,8 +251,7 @@ class ContractViewSet(
         contract = self.get_object()  # 404 for another company's id, before the body
         body = V1ContractRenewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with v1_field_names():
-            services.contract_renew(contract=contract, by=actor_of(request), **body.validated_data)
+        services.contract_renew(contract=contract, by=actor_of(request), **body.validated_data)
         return self._answer(contract)
 
     @extend_schema(
@@ -292,8 +265,7 @@ class ContractViewSet(
         contract = self.get_object()
         body = V1ContractSignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with v1_field_names():
-            services.contract_sign(contract=contract, by=actor_of(request), **body.validated_data)
+        services.contract_sign(contract=contract, by=actor_of(request), **body.validated_data)
         return self._answer(contract)
 
 

@@ -23,7 +23,6 @@ from ..models import Contact, Customer
 from ..selectors import customers as selectors
 from ..services import contacts as contact_services
 from ..services import customers as customer_services
-from ..services.assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
 
 
 class V1CustomerDeleteRefusedSerializer(V1ErrorSerializer):
@@ -82,14 +81,6 @@ class V1CustomerSerializer(serializers.Serializer):
     def get_contacts_count(self, customer: Customer) -> int:
         count = getattr(customer, "contacts_count", None)  # annotated by the selector
         return customer.contacts.count() if count is None else count
-
-    def validate_assigned(self, membership: Membership | None) -> Membership | None:
-        current = getattr(self.instance, "assigned_to_id", None)
-        if not is_assignable(
-            company=self.context["company"], membership=membership, current_id=current
-        ):
-            raise serializers.ValidationError(NOT_ASSIGNABLE_MESSAGE)
-        return membership
 
     def create(self, validated_data):
         company = validated_data.pop("company")

@@ -20,7 +20,6 @@ from tenancy.models import Membership
 from ..filters.leads import LeadFilter
 from ..models import Lead, LeadSource, LeadStatus, NoteRelType
 from ..services import leads as services
-from ..services.assignment import NOT_ASSIGNABLE_MESSAGE, is_assignable
 from ..services.leads import MAX_TAG_LENGTH, MAX_TAGS
 from .v1_activity import V1ActivitySerializer, activity_list_response
 from .v1_notes import V1NoteSerializer, note_page_response
@@ -87,14 +86,6 @@ class V1LeadSerializer(serializers.Serializer):
     def _actor(self):
         request = self.context.get("request")
         return actor_of(request) if request is not None else None
-
-    def validate_assigned(self, membership: Membership | None) -> Membership | None:
-        current = getattr(self.instance, "assigned_to_id", None)
-        if not is_assignable(
-            company=self.context["company"], membership=membership, current_id=current
-        ):
-            raise serializers.ValidationError(NOT_ASSIGNABLE_MESSAGE)
-        return membership
 
     def create(self, validated_data):
         company = validated_data.pop("company")

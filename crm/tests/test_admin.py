@@ -27,7 +27,7 @@ from crm.models import (
     Note,
 )
 from crm.services.contacts import EMAIL_TAKEN_MESSAGE, PRIMARY_DELETE_MESSAGE
-from crm.services.contracts import ENDS_BEFORE_START_MESSAGE
+from crm.services.contracts import ENDS_BEFORE_START_MESSAGE, NEGATIVE_VALUE_MESSAGE
 from crm.services.customers import CUSTOMER_FIELDS
 from crm.tests.factories import (
     ContactFactory,
@@ -413,16 +413,38 @@ def test_duplicate_contact_email_is_a_field_error(user_membership, ours):
 
 
 def test_contract_dates_are_checked_on_the_field(user_membership, ours):
-    response = login(user_membership).post(
-        "/admin/crm/contract/add/",
-        {"company": user_membership.company_id, "customer": ours["customer"].pk,
-         "subject": "Backwards", "date_start": "2026-05-01", "date_end": "2026-04-01",
-         "value": "10.00"},
+    client = login(user_membership)
+    data = page_data(
+        client.get("/admin/crm/contract/add/"),
+        company=str(user_membership.company_id), customer=str(ours["customer"].pk),
+        subject="Backwards", date_start="2026-05-01", date_end="2026-04-01", value="10.00",
     )
 
+    response = client.post("/admin/crm/contract/add/", data)
+
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {"date_end": [ENDS_BEFORE_START_MESSAGE]}
+    form = response.context["adminform"].form
+    # The service's rule, said on the field, with what was typed kept.
+    assert form.errors == {"date_end": [ENDS_BEFORE_START_MESSAGE]}
+    assert (form["subject"].value(), form["date_end"].value()) == ("Backwards", "2026-04-01")
     assert not Contract.objects.filter(subject="Backwards").exists()
+
+
+def test_a_service_rule_the_form_cannot_see_is_shown_on_its_field(user_membership, ours):
+    contract = ours["contract"]
+    client = login(user_membership)
+    url = f"/admin/crm/contract/{contract.pk}/change/"
+    data = page_data(client.get(url), subject="Renamed", value="-5.00")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"value": [NEGATIVE_VALUE_MESSAGE]}
+    assert form["subject"].value() == "Renamed"
+    contract.refresh_from_db()
+    assert contract.subject != "Renamed"
+    assert ActivityLog.objects.filter(action="updated").count() == 0
 
 
 def test_lookups_are_written_through_the_services(user_membership):
@@ -527,15 +549,39 @@ def test_unticking_the_primary_flag_is_refused_and_nothing_is_saved(user_members
 
     response = client.post(url, data)
 
-    assert response.status_code == 302 and response.url == url
-    assert flashed(response) == [
-        "Validation failed. is_primary: A customer keeps one primary contact: make another "
-        "contact primary instead."
-    ]
+    # The page again, as typed, with the service's refusal on the contact's own row.
+    assert response.status_code == 200
+    assert response.context["adminform"].form["name"].value() == "Renamed Kft."
+    (formset,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    refused = next(form for form in formset.forms if form.instance.pk == primary.pk)
+    assert refused.prefix == index.removesuffix("-id")
+    assert refused.errors == {
+        "is_primary": [
+            "A customer keeps one primary contact: make another contact primary instead."
+        ]
+    }
     customer.refresh_from_db()
     primary.refresh_from_db()
     assert (customer.name, primary.is_primary) == ("Initech Bt.", True)
     assert ActivityLog.objects.count() == 0  # the customer's rename was rolled back too
+
+
+def test_deleting_the_primary_contact_inline_is_said_on_the_page(user_membership, ours):
+    customer, primary = ours["customer"], ours["primary"]
+    client = login(user_membership)
+    url = f"/admin/crm/customer/{customer.pk}/change/"
+    data = page_data(client.get(url), name="Renamed Kft.")
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == str(primary.pk))
+    data[index.replace("-id", "-DELETE")] = "on"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.non_field_errors() == [f"{primary}: {PRIMARY_DELETE_MESSAGE}"]
+    assert Contact.objects.filter(pk=primary.pk).exists()
+    customer.refresh_from_db()
+    assert customer.name == "Initech Bt."
 
 
 def test_a_customer_with_contracts_is_not_deleted(user_membership, ours):
