@@ -19,9 +19,10 @@ RUN groupadd --system ledgerdesk \
 
 COPY --chown=ledgerdesk:ledgerdesk . .
 
-# Static files are collected at build time (WhiteNoise serves them). collectstatic needs
-# settings, not secrets: a throwaway key for this one command only.
-RUN SECRET_KEY=collectstatic-only DEBUG=False python manage.py collectstatic --noinput -v 0 \
+# Static files are collected and translations compiled at build time (WhiteNoise serves the
+# files). Both need settings, not secrets: a throwaway key for these commands only.
+RUN SECRET_KEY=build-only DEBUG=False python manage.py compile_translations \
+    && SECRET_KEY=build-only DEBUG=False python manage.py collectstatic --noinput -v 0 \
     && mkdir -p /app/media \
     && chown -R ledgerdesk:ledgerdesk /app/staticfiles /app/media
 

@@ -18,7 +18,7 @@ CI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CI_REDIS_URL ?= redis://127.0.0.1:6379/9
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run migrate seed test test-ci lint-imports check schema bench bench-crm clean
+.PHONY: help venv install messages run migrate seed test test-ci lint-imports check schema bench bench-crm clean
 
 help:
 	@echo "make run       set up (venv, install, migrate, demo data) and serve on http://$(HOST)/"
@@ -39,13 +39,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 
 venv install: $(VENV)/.installed
 
+# The .po files are committed, the .mo files built (Babel: no gettext needed).
+messages: install
+	$(MANAGE) compile_translations
+
 migrate: install
 	$(MANAGE) migrate --noinput
 
 seed: migrate
 	$(MANAGE) seed_demo --base-url http://$(HOST)
 
-run: seed
+run: seed messages
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Starting the development server on http://$(HOST)/ (Ctrl-C stops it)"
 	$(MANAGE) runserver $(HOST)
@@ -53,7 +57,7 @@ run: seed
 lint-imports: install
 	$(BIN)/lint-imports --no-cache
 
-test: lint-imports
+test: lint-imports messages
 	$(PYTEST) $(PYTEST_ARGS)
 
 test-ci:

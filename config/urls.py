@@ -28,6 +28,9 @@ urlpatterns = [
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("favicon.ico", FaviconRedirect.as_view()),
     path("admin/", admin.site.urls),
+    # POST language=hu|en: the user's own choice, used where no company decides (see
+    # tenancy.locale).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("api/", include(api.urls.urlpatterns)),
     path("api/v1/", include(v1_router.urls)),
