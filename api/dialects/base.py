@@ -1,6 +1,7 @@
 """What every dialect shares: its exception handler hook and the rate-limit headers."""
 from __future__ import annotations
 
+from django.utils import translation
 from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
@@ -20,6 +21,15 @@ class DialectMixin:
     def get_exception_handler(self):
         return type(self).dialect_exception_handler
 
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        company = getattr(request, "company", None)
+        if company is not None:
+            # Messages in the company's language (DESIGN: the company first, then the
+            # browser's); restored in finalize_response, so nothing leaks past the request.
+            self._language_before = translation.get_language()
+            translation.activate(company.locale)
+
     def initial(self, request, *args, **kwargs):
         clear_company(request)
         super().initial(request, *args, **kwargs)
@@ -35,6 +45,10 @@ class DialectMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_rate_limit_headers(request, response)
+        language_before = self.__dict__.pop("_language_before", None)
+        if language_before is not None:
+            response["Content-Language"] = translation.get_language()
+            translation.activate(language_before)
         # Django calls a response's closers when the server is done with it (api.context).
         for callback in getattr(request._request, "after_response", ()):
             response._resource_closers.append(callback)
