@@ -1,10 +1,11 @@
-"""API-key and JWT authentication. Both resolve `request.company` as they authenticate."""
+"""API-key, JWT and (for the browsable API) session authentication. Each resolves
+`request.company` as it authenticates."""
 from __future__ import annotations
 
 from functools import partial
 
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -16,6 +17,8 @@ from tenancy.credentials import (
     authenticate_api_key,
     resolve_membership,
 )
+
+from tenancy.locale import membership_in_use
 
 from .context import ApiKeyPrincipal, after_response, bind_company
 
@@ -91,3 +94,23 @@ class OrganizationJWTAuthentication(CompanyJWTAuthentication):
         if organization_id is None:
             return super().company_choice(request)
         return {"company_uuid": organization_id}
+
+
+class CompanySessionAuthentication(SessionAuthentication):
+    """A staff member logged into the admin, browsing v1 or v2 in the browser (DRF's browsable
+    API): the company the pages use (tenancy.locale), CSRF checked on every unsafe method.
+
+    Listed after the key and the token, so a request carrying either is theirs.
+    """
+
+    def authenticate(self, request):
+        authenticated = super().authenticate(request)  # raises 403 on a missing CSRF token
+        if authenticated is None:
+            return None
+        membership = membership_in_use(request._request)
+        if membership is None:  # an operator without a company, or a member no more
+            return None
+        bind_company(
+            request, company=membership.company, role=membership.role, membership=membership
+        )
+        return membership.user, None

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from core.exceptions import ApplicationError
 
 from .credentials import resolve_membership
-from .models import Company
+from .models import Company, Membership
 
 # The company the pages work in, once the user has chosen one among theirs.
 SESSION_COMPANY_KEY = "ledgerdesk_company_id"
@@ -24,25 +24,32 @@ _CACHE_ATTRIBUTE = "_ledgerdesk_company_in_use"
 API_PREFIX = "/api/"
 
 
-def company_in_use(request: HttpRequest) -> Company | None:
-    """The session's chosen company if the user still belongs to it, else their default one;
-    None for an anonymous user or one without an active membership. Read once per request."""
+def membership_in_use(request: HttpRequest) -> Membership | None:
+    """The user's membership in the session's chosen company if they still belong to it, else
+    in their default one; None for an anonymous user or one without an active membership.
+    Read once per request (one query, with the user and the company)."""
     cached = getattr(request, _CACHE_ATTRIBUTE, None)
-    if cached is not None and cached[0] == request.user.pk:
-        return cached[1]
-    company = _resolve(request)
-    setattr(request, _CACHE_ATTRIBUTE, (request.user.pk, company))
-    return company
-
-
-def _resolve(request: HttpRequest) -> Company | None:
     user = getattr(request, "user", None)
+    user_pk = getattr(user, "pk", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]
+    membership = _resolve(request, user)
+    setattr(request, _CACHE_ATTRIBUTE, (user_pk, membership))
+    return membership
+
+
+def company_in_use(request: HttpRequest) -> Company | None:
+    membership = membership_in_use(request)
+    return membership.company if membership is not None else None
+
+
+def _resolve(request: HttpRequest, user) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     chosen = request.session.get(SESSION_COMPANY_KEY) if hasattr(request, "session") else None
     for company_id in ([chosen] if chosen else []) + [None]:
         try:
-            return resolve_membership(user_id=user.pk, company_id=company_id).company
+            return resolve_membership(user_id=user.pk, company_id=company_id)
         except ApplicationError:
             continue
     return None

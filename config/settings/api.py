@@ -53,6 +53,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The session is for the browsable API only; integrators authenticate with a key or a token.
+    "AUTHENTICATION_WHITELIST": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.CompanyJWTAuthentication",
+        "api.authentication.OrganizationJWTAuthentication",
+    ],
     # Swagger UI and ReDoc from drf-spectacular-sidecar's pinned static files: the docs work
     # offline and load nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -135,3 +135,29 @@ def test_server_error_on_an_api_path_is_json():
 
     assert response.status_code == 500
     assert json.loads(response.content) == {"success": False, "message": "A server error occurred."}
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_the_schema_shows_in_a_browser_as_text(anon_client):
+    response = anon_client.get("/api/schema/", HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("openapi: 3")
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "content_type"),
+    [
+        ("*/*", "", "application/vnd.oai.openapi"),
+        ("application/json", "", "application/json"),
+        (BROWSER_ACCEPT, "?format=json", "application/vnd.oai.openapi+json"),
+    ],
+)
+def test_other_clients_negotiate_the_schema_as_before(accept, query, content_type, anon_client):
+    response = anon_client.get(f"/api/schema/{query}", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == content_type

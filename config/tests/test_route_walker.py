@@ -24,7 +24,7 @@ from .routes import iter_routes
 NOT_TENANT_SCOPED = {
     "LoginView": "exchanges a password for tokens: there is no company before it",
     "RefreshView": "exchanges a refresh token; the membership is checked, no company data",
-    "SpectacularAPIView": "the OpenAPI schema describes routes, holds no company data",
+    "SchemaView": "the OpenAPI schema describes routes, holds no company data",
     "SpectacularSwaggerView": "interactive docs page for the schema",
     "SpectacularRedocView": "ReDoc page for the schema",
     "CountryViewSet": "ISO 3166 countries are the same for every company (authenticated)",

@@ -1,8 +1,12 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.viewsets import GenericViewSet
 
-from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
+from ...authentication import (
+    ApiKeyAuthentication,
+    CompanyJWTAuthentication,
+    CompanySessionAuthentication,
+)
 from ...permissions import TenantChecks
 from ...viewsets import TenantAPIView, TenantViewSet
 from ..base import DialectMixin
@@ -16,8 +20,13 @@ class V1Mixin(DialectMixin):
     schema = V1AutoSchema()
     dialect = "v1"
     dialect_exception_handler = staticmethod(exception_handler)
-    authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]
-    renderer_classes = [JSONRenderer]
+    # The session last: a staff member logged into the admin browses the API (CSRF checked).
+    authentication_classes = [
+        ApiKeyAuthentication, CompanyJWTAuthentication, CompanySessionAuthentication,
+    ]
+    # JSON first: a client that accepts anything gets JSON; a browser asking for HTML, DRF's
+    # browsable API around the same JSON.
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     pagination_class = V1Pagination
     throttle_classes = [V1RateThrottle]
     # Lists filter, search and order through each resource's django-filter FilterSet.

@@ -1,7 +1,12 @@
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.viewsets import GenericViewSet
 
-from ...authentication import ApiKeyAuthentication, CompanyJWTAuthentication
+from ...authentication import (
+    ApiKeyAuthentication,
+    CompanyJWTAuthentication,
+    CompanySessionAuthentication,
+)
 from ...permissions import TenantChecks
 from ...throttling import CredentialRateThrottle
 from ...viewsets import TenantAPIView, TenantViewSet
@@ -20,8 +25,13 @@ class V2Mixin(DialectMixin):
     schema = V2AutoSchema()
     dialect = "v2"
     dialect_exception_handler = staticmethod(exception_handler)
-    authentication_classes = [ApiKeyAuthentication, CompanyJWTAuthentication]
-    renderer_classes = [V2Renderer]
+    # The session last: a staff member logged into the admin browses the API (CSRF checked).
+    authentication_classes = [
+        ApiKeyAuthentication, CompanyJWTAuthentication, CompanySessionAuthentication,
+    ]
+    # JSON first: a client that accepts anything gets JSON; a browser asking for HTML, DRF's
+    # browsable API around the same JSON.
+    renderer_classes = [V2Renderer, BrowsableAPIRenderer]
     pagination_class = V2Pagination
     throttle_classes = [V2RateThrottle]
     # Lists filter, search and order through each resource's django-filter FilterSet.
