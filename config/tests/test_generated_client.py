@@ -11,6 +11,7 @@ Later issues extend `test_the_journey` (or add journeys beside it) with their ow
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import json
@@ -22,6 +23,8 @@ import pytest
 from openapi_python_client import generate
 from openapi_python_client.config import Config, ConfigFile, MetaType
 
+from api.dialects.crm.exceptions import crm_error_body
+from api.dialects.problems import Problem
 from conftest import PASSWORD
 from crm.lookups import seed_crm_lookups
 from crm.models import Contact, Customer, Lead
@@ -228,3 +231,19 @@ def test_the_journey(client_package, live_server, company, other_company):
     read = v2_customers_retrieve.sync(id=conversion.customer_id, client=api, x_company_id=globex)
     assert isinstance(read, V2CustomersRetrieveResponse200) and read.success is True
     assert read.data.account == "Nagy Kft."
+
+
+def test_the_crm_error_model_reads_a_crm_error_body(client_package):
+    """No crm operation is mounted yet; its error component still parses what crm answers."""
+    from ledgerdesk_client.models import CrmError
+
+    problem = Problem(400, "invalid", "Validation failed.", {"email": ["Enter a valid email."]})
+    body = crm_error_body(problem)
+
+    parsed = CrmError.from_dict(body)
+
+    assert parsed.success is False
+    assert parsed.error.code == "VALIDATION_ERROR"
+    assert parsed.error.details.to_dict() == {"email": ["Enter a valid email."]}
+    assert parsed.error.timestamp.utcoffset() == datetime.timedelta(0)
+    assert parsed.error.request_id == body["error"]["request_id"]
