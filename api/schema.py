@@ -62,8 +62,8 @@ def documented_path_spelling(result, generator, request, public):
     return result
 
 
-# Every dialect's error body, by the component name its operations refer to. billingo, services
-# and the auth endpoints answer v1's shape.
+# Every dialect's error body, by dialect (component names: V1Error, V2Error, CrmError). billingo,
+# services and the auth endpoints answer v1's shape.
 DIALECT_ERRORS = {
     "v1": V1ErrorSerializer,
     "v2": V2ErrorSerializer,
