@@ -12,8 +12,16 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
+from rest_framework.views import APIView
 
-from .filters import MAX_ID, IdFilter
+from .dialects.schema import (
+    CrmAutoSchema,
+    CrmErrorSerializer,
+    V1ErrorSerializer,
+    V2ErrorSerializer,
+    id_schema,
+)
+from .filters import IdFilter
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -54,6 +62,38 @@ def documented_path_spelling(result, generator, request, public):
     return result
 
 
+# Every dialect's error body, by dialect (component names: V1Error, V2Error, CrmError). billingo,
+# services and the auth endpoints answer v1's shape.
+DIALECT_ERRORS = {
+    "v1": V1ErrorSerializer,
+    "v2": V2ErrorSerializer,
+    "crm": CrmErrorSerializer,
+}
+
+
+def declare_dialect_errors(result, generator, request, public):
+    """Postprocessing hook: every dialect's error shape is a component, even a dialect whose
+    operations are not in this schema yet (crm), so a generated client has a model to parse
+    an error body with. Runs before the enum hook; an error body has no enum."""
+    auto_schema = CrmAutoSchema()
+    auto_schema.registry = generator.registry
+    auto_schema.method, auto_schema.path, auto_schema.path_regex = "GET", "/api/", "^api/$"
+    # Error serializers read nothing from their view; drf-spectacular only needs one to build
+    # a serializer context.
+    view = APIView()
+    view.request, view.format_kwarg, view.kwargs = None, None, {}
+    auto_schema.view = view
+    for serializer_class in DIALECT_ERRORS.values():
+        auto_schema.resolve_serializer(serializer_class(), "response")
+    built = generator.registry.build({})
+    components = result.setdefault("components", {})
+    for kind, entries in built.items():
+        section = components.setdefault(kind, {})
+        for name, entry in entries.items():
+            section.setdefault(name, entry)
+    return result
+
+
 class CompanyLookupFieldExtension(OpenApiSerializerFieldExtension):
     """A per-company lookup: requests may send its id or its name; responses carry the id."""
 
@@ -91,11 +131,6 @@ class DjangoFilterTypes(DjangoFilterExtension):
             for parameter in parameters:
                 _as_comma_separated(parameter)
         return parameters
-
-
-def id_schema() -> dict:
-    """A row id, wherever it travels (path, query, header)."""
-    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _as_comma_separated(parameter: dict) -> None:

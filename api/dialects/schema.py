@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from ..authentication import COMPANY_HEADER, CompanyJWTAuthentication
+from ..filters import MAX_ID
 
 _HEADER = {"schema": {"type": "integer"}}
 RATE_LIMIT_HEADERS = {
@@ -19,6 +23,28 @@ REQUEST_ID_HEADER = {
     "X-Request-ID": {"schema": {"type": "string"}, "description": "The request's id, as logged"}
 }
 RETRY_AFTER_HEADER = {"Retry-After": {**_HEADER, "description": "Seconds to wait"}}
+
+
+def id_schema() -> dict:
+    """A row id, wherever it travels (path, query, header): a bigint from 1."""
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+# A path id the router matches with `\d+` (v1, v2): drf-spectacular reads the regex as a
+# string with a digits pattern, and a generated client then takes a `str`.
+_DIGITS_PATTERNS = {r"^\d+$", r"^[0-9]+$"}
+
+COMPANY_HEADER_PARAMETER = OpenApiParameter(
+    name=COMPANY_HEADER,
+    type=id_schema(),
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "JWT only: the company to act in, for a user who is a member of several (default: "
+        "the user's default membership). A company the user is not an active member of is a "
+        "403. An API key is bound to its company and ignores it."
+    ),
+)
 
 
 class V1ErrorSerializer(serializers.Serializer):
@@ -121,6 +147,33 @@ class DialectAutoSchema(AutoSchema):
             return super()._get_request_for_media_type(serializer, direction)
         finally:
             self.method = "PUT"
+
+    # -- parameters -----------------------------------------------------------------------
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "integer" or (
+                schema.get("type") == "string" and schema.get("pattern") in _DIGITS_PATTERNS
+            ):
+                parameter["schema"] = id_schema()
+        return parameters
+
+    def _takes_company_header(self) -> bool:
+        # crm paths name their company in the path ({organization_id}); OrganizationJWT reads
+        # the header only where a path has none.
+        if "{organization_id}" in self.path:
+            return False
+        return any(
+            isinstance(auth, type) and issubclass(auth, CompanyJWTAuthentication)
+            for auth in getattr(self.view, "authentication_classes", ())
+        )
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._takes_company_header():
+            parameters.append(COMPANY_HEADER_PARAMETER)
+        return parameters
 
     # -- errors and headers ---------------------------------------------------------------
     def _error_statuses(self) -> list[str]:

@@ -71,6 +71,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "jobs.models.JobStatus",
     },
     "POSTPROCESSING_HOOKS": [
+        "api.schema.declare_dialect_errors",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.documented_path_spelling",
     ],
