@@ -17,14 +17,15 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.context import actor_of
+from api.nested import NestedUnder, parent_parameter
 from api.dialects.v1.base import V1ViewSet
 from api.parsers import UPLOAD_PARSER_CLASSES
 from core.exceptions import NotFoundError
 
-from ..models import ContractAttachment
+from ..models import Contract, ContractAttachment
 from ..services import contract_attachments
 from ..uploads import ATTACHMENT_TYPES
-from .v1_contracts import NestedUnder, parent_parameter, staff_display_name
+from .v1_contracts import staff_display_name
 
 ATTACHMENTS_BASENAME = "v1-contract-attachments"
 DOWNLOAD_CONTENT_TYPE = "application/octet-stream"
@@ -83,6 +84,9 @@ class V1ContractAttachmentUploadSerializer(serializers.Serializer):
 )
 class ContractAttachmentViewSet(NestedUnder, V1ViewSet):
     """A contract's attachments: list, upload (multipart field `file`), download, delete."""
+
+    parent_model = Contract
+    parent_kwarg = "contract_pk"
 
     queryset = ContractAttachment.objects.all()
     serializer_class = V1ContractAttachmentSerializer

@@ -9,11 +9,12 @@ from rest_framework.response import Response
 
 from api.context import actor_of
 from api.dialects.v1.base import V1ViewSet
+from api.nested import NestedUnder, parent_parameter
 from api.mixins import PARTIAL_PUT, PartialUpdateMixin
 
-from ..models import ContractComment
+from ..models import Contract, ContractComment
 from ..services import contract_comments
-from .v1_contracts import NestedUnder, parent_parameter, staff_display_name
+from .v1_contracts import staff_display_name
 
 
 class V1ContractCommentSerializer(serializers.Serializer):
@@ -59,6 +60,9 @@ class ContractCommentViewSet(
     V1ViewSet,
 ):
     """A contract's comments, oldest first. The author or an admin may change or delete one."""
+
+    parent_model = Contract
+    parent_kwarg = "contract_pk"
 
     queryset = ContractComment.objects.all()
     serializer_class = V1ContractCommentSerializer

@@ -5,7 +5,7 @@ value. The serializers translate names and call crm.services.contracts; no rule 
 Attachments and comments are nested viewsets of their own
 (`contracts/{contract_pk}/attachments`, `contracts/{contract_pk}/comments`, in
 v1_contract_attachments.py and v1_contract_comments.py) that answer 404 when the contract is
-not the company's (`NestedUnder`).
+not the company's (`api.nested.NestedUnder`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -27,7 +26,7 @@ from api.dialects.schema import V1ErrorSerializer
 from api.dialects.v1.base import V1ViewSet
 from api.fields import CompanyLookupField, CompanyPrimaryKeyRelatedField
 from api.mixins import PARTIAL_PUT, CrudMixin
-from core.exceptions import NotFoundError
+from api.nested import NestedUnder, parent_parameter
 
 from ..filters.contracts import ContractFilter
 from ..models import Contract, ContractRenewal, ContractType, Customer
@@ -270,29 +269,6 @@ class ContractViewSet(
 
 
 # --- nested lists --------------------------------------------------------------------------
-
-
-class NestedUnder:
-    """A route nested under a parent (`contracts/{contract_pk}/...`): the parent must be the
-    company's, else 404 for every action, the list included (never an empty page)."""
-
-    parent_model: type = Contract
-    parent_kwarg = "contract_pk"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authentication: the company is known
-        parent = (
-            self.parent_model.objects.for_company(request.company)
-            .filter(pk=self.kwargs[self.parent_kwarg])
-            .first()
-        )
-        if parent is None:
-            raise NotFoundError()
-        self.parent = parent
-
-
-def parent_parameter(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, int, OpenApiParameter.PATH, description=description)
 
 
 @extend_schema(parameters=[parent_parameter("customer_pk", "The customer id")])
